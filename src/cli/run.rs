@@ -1,0 +1,103 @@
+//! `ruff run` and `ruff check`.
+
+use std::io::Write;
+
+use clap::Args;
+
+use super::report::{self, read_source};
+use super::{JitMode, EXIT_INPUT, EXIT_PARSE, EXIT_RUNTIME};
+use crate::diagnostics::SourceFile;
+use crate::vm::{Io, Options, Outcome, Vm};
+
+/// Native stack for the thread that runs a program: deep (but limited) Ruff recursion
+/// through callbacks and deep value structures must never overflow it.
+const RUN_STACK_BYTES: usize = 1 << 30;
+
+#[derive(Args)]
+pub struct RunArgs {
+    /// The program (`-` reads standard input).
+    file: String,
+    /// When to compile to native code (tier 1).
+    #[arg(long, value_enum, default_value_t = JitMode::Auto, env = "RUFF_JIT")]
+    jit: JitMode,
+    /// Calls plus loop iterations after which a function is compiled.
+    #[arg(long, default_value_t = 1000, env = "RUFF_JIT_THRESHOLD")]
+    jit_threshold: u32,
+    /// Most calls that may be active at once.
+    #[arg(long, default_value_t = crate::vm::DEFAULT_CALL_DEPTH_LIMIT, env = "RUFF_CALL_DEPTH")]
+    call_depth: usize,
+    /// Arguments for the program (after `--`).
+    #[arg(last = true)]
+    args: Vec<String>,
+}
+
+pub fn check(path: &str) -> i32 {
+    let source = match read_source(path) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("{message}");
+            return EXIT_INPUT;
+        }
+    };
+    match crate::syntax::parse(&source.text).and_then(|ast| crate::compile::compile(&ast)) {
+        Ok(_) => 0,
+        Err(e) => {
+            eprint!("{}", report::parse_error(&source, &e));
+            EXIT_PARSE
+        }
+    }
+}
+
+pub fn run(args: RunArgs) -> i32 {
+    let source = match read_source(&args.file) {
+        Ok(s) => s,
+        Err(message) => {
+            eprintln!("{message}");
+            return EXIT_INPUT;
+        }
+    };
+    tracing::debug!(jit = ?args.jit, threshold = args.jit_threshold, "run");
+    let options = Options {
+        call_depth_limit: args.call_depth,
+    };
+    let runner = std::thread::Builder::new()
+        .name("ruff-main".into())
+        .stack_size(RUN_STACK_BYTES)
+        .spawn(move || run_source(&source, options));
+    match runner.map(|handle| handle.join()) {
+        Ok(Ok(code)) => code,
+        _ => {
+            eprintln!("error: the interpreter thread failed");
+            EXIT_RUNTIME
+        }
+    }
+}
+
+/// Parses, compiles and runs `source`, printing any error report; returns the exit status.
+fn run_source(source: &SourceFile, options: Options) -> i32 {
+    let started = std::time::Instant::now();
+    let program =
+        match crate::syntax::parse(&source.text).and_then(|ast| crate::compile::compile(&ast)) {
+            Ok(p) => p,
+            Err(e) => {
+                eprint!("{}", report::parse_error(source, &e));
+                return EXIT_PARSE;
+            }
+        };
+    tracing::debug!(
+        micros = started.elapsed().as_micros() as u64,
+        "parsed and compiled"
+    );
+    let mut vm = Vm::new(program, source.lines.clone(), Io::standard(), options);
+    let outcome = vm.run();
+    vm.flush();
+    match outcome {
+        Outcome::Finished => 0,
+        Outcome::Exit(code) => code,
+        Outcome::Error(error) => {
+            let mut stderr = std::io::stderr().lock();
+            let _ = stderr.write_all(report::runtime_error(source, &error).as_bytes());
+            EXIT_RUNTIME
+        }
+    }
+}

@@ -1,0 +1,216 @@
+//! Calls: closures, frames, method dispatch, operator methods and calls from native code.
+
+use std::rc::Rc;
+
+use ruff_runtime::value::{Cell, FuncObj};
+use ruff_runtime::{builtins, format, raise, RtResult, Value};
+
+use super::{Frame, Vm};
+use crate::bytecode::Capture;
+
+impl Vm {
+    /// The captured cell `idx` of the running closure.
+    pub(super) fn upval(&self, idx: u16) -> Cell {
+        self.frames
+            .last()
+            .and_then(|f| f.closure.as_ref())
+            .map(|c| c.captures[idx as usize].clone())
+            .expect("captured variables exist only inside closures")
+    }
+
+    /// Creates a closure of function `proto`, capturing from the frame at `base`.
+    pub(super) fn make_closure(&self, proto: u32, base: usize) -> Value {
+        let child = &self.program.protos[proto as usize];
+        let captures = child
+            .captures
+            .iter()
+            .map(|capture| match *capture {
+                Capture::Register(r) => match &self.regs[base + r as usize] {
+                    Value::Cell(cell) => cell.clone(),
+                    other => Rc::new(std::cell::RefCell::new(other.clone())),
+                },
+                Capture::Upval(u) => self.upval(u),
+            })
+            .collect();
+        Value::Func(Rc::new(FuncObj {
+            proto,
+            name: child.name.clone(),
+            captures,
+        }))
+    }
+
+    /// Pushes a frame running `func` with its arguments (and receiver, for methods) already
+    /// in `regs[base..]`; the result will go to `regs[ret]`.
+    fn push_frame(
+        &mut self,
+        func: &Rc<FuncObj>,
+        base: usize,
+        argc: usize,
+        ret: usize,
+        receiver: bool,
+    ) -> RtResult<()> {
+        let proto = &self.program.protos[func.proto as usize];
+        if argc != proto.arity as usize {
+            return raise(format!(
+                "{} expects {} arguments, got {argc}",
+                proto.name, proto.arity
+            ));
+        }
+        if self.frames.len() > self.options.call_depth_limit {
+            return raise(format!(
+                "Maximum call depth of {} exceeded while calling {}",
+                self.options.call_depth_limit, proto.name
+            ));
+        }
+        let needed = base + proto.num_regs as usize + 1;
+        if self.regs.len() < needed {
+            self.regs.resize(needed, Value::Null);
+        }
+        proto.hotness.set(proto.hotness.get().wrapping_add(1));
+        self.frames.push(Frame {
+            proto: func.proto,
+            closure: Some(func.clone()),
+            pc: 0,
+            base,
+            ret,
+            receiver,
+        });
+        Ok(())
+    }
+
+    /// Calls `callee` with the `argc` arguments in `regs[args..]`, result to `regs[ret]`.
+    /// Returns whether a frame was pushed (the dispatch loop must switch to it).
+    pub(super) fn call_at(
+        &mut self,
+        callee: Value,
+        args: usize,
+        argc: usize,
+        ret: usize,
+    ) -> RtResult<bool> {
+        match callee {
+            Value::Func(f) => {
+                self.push_frame(&f, args, argc, ret, false)?;
+                Ok(true)
+            }
+            Value::Native(id) => {
+                let arguments = self.regs[args..args + argc].to_vec();
+                let result = builtins::call(id, self, &arguments)?;
+                self.regs[ret] = result;
+                Ok(false)
+            }
+            other => raise(format!(
+                "Cannot call non-function: {}",
+                format::type_name(&other)
+            )),
+        }
+    }
+
+    /// `CallMethod` at absolute register `at`: receiver in `regs[at + 1]`, arguments after.
+    pub(super) fn call_method(&mut self, at: usize, argc: usize, name: &str) -> RtResult<bool> {
+        let callee = match &self.regs[at + 1] {
+            Value::Struct(obj) => {
+                if let Some(field) = obj.get(name) {
+                    field.clone()
+                } else {
+                    match self.methods.get(&obj.name).and_then(|m| m.get(name)) {
+                        Some(Value::Func(method)) => {
+                            let method = method.clone();
+                            self.push_frame(&method, at + 1, argc, at, true)?;
+                            return Ok(true);
+                        }
+                        _ => return raise(format!("Field not found: {name}")),
+                    }
+                }
+            }
+            Value::Dict(map) => map.get(name).cloned().unwrap_or(Value::Null),
+            _ => {
+                return raise(format!(
+                    "Cannot access field or method '{name}' on non-struct value"
+                ))
+            }
+        };
+        self.call_at(callee, at + 2, argc, at)
+    }
+
+    /// Pops the top frame, delivering `value` to its caller. Returns `Some(value)` when the
+    /// popped frame was `entry`, the first frame of the current `execute`.
+    pub(super) fn return_from_frame(&mut self, value: Value, entry: usize) -> Option<Value> {
+        let frame = self.frames.pop()?;
+        if frame.receiver {
+            if let Value::Cell(cell) = &self.regs[frame.base] {
+                let receiver = cell.borrow().clone();
+                self.regs[frame.base] = receiver;
+            }
+        }
+        if self.frames.len() <= entry {
+            return Some(value);
+        }
+        self.regs[frame.ret] = value;
+        None
+    }
+
+    /// The first free register above the top frame.
+    fn stack_top(&self) -> usize {
+        self.frames.last().map_or(0, |f| {
+            f.base + self.program.protos[f.proto as usize].num_regs as usize
+        })
+    }
+
+    /// Calls a function value from native code (a builtin's callback) and runs it to
+    /// completion.
+    pub(super) fn call_nested(&mut self, callee: &Value, args: &[Value]) -> RtResult<Value> {
+        match callee {
+            Value::Func(f) => {
+                let f = f.clone();
+                self.run_nested(&f, None, args)
+            }
+            Value::Native(id) => builtins::call(*id, self, args),
+            other => raise(format!(
+                "Cannot call non-function: {}",
+                format::type_name(other)
+            )),
+        }
+    }
+
+    /// Calls method `method` on `receiver` from native code (operator methods).
+    pub(super) fn call_method_nested(
+        &mut self,
+        method: Rc<FuncObj>,
+        receiver: Value,
+        args: &[Value],
+    ) -> RtResult<Value> {
+        self.run_nested(&method, Some(receiver), args)
+    }
+
+    fn run_nested(
+        &mut self,
+        func: &Rc<FuncObj>,
+        receiver: Option<Value>,
+        args: &[Value],
+    ) -> RtResult<Value> {
+        let ret = self.stack_top();
+        let base = ret + 1;
+        let count = args.len() + usize::from(receiver.is_some());
+        if self.regs.len() < base + count {
+            self.regs.resize(base + count, Value::Null);
+        }
+        let is_method = receiver.is_some();
+        for (i, value) in receiver.into_iter().chain(args.iter().cloned()).enumerate() {
+            self.regs[base + i] = value;
+        }
+        self.push_frame(func, base, args.len(), ret, is_method)?;
+        let entry = self.frames.len() - 1;
+        self.execute(entry)
+    }
+
+    /// The method `name` of a struct value's type, if the value is a struct and has one.
+    pub(super) fn operator_method(&self, value: &Value, name: &str) -> Option<Rc<FuncObj>> {
+        let Value::Struct(obj) = value else {
+            return None;
+        };
+        match self.methods.get(&obj.name)?.get(name)? {
+            Value::Func(f) => Some(f.clone()),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,708 @@
+//! The dispatch loop: one `match` arm per opcode, as defined in `bytecode/opcodes.rs`.
+
+use std::rc::Rc;
+
+use ruff_runtime::ops::{self, ArithOp, CmpOp};
+use ruff_runtime::value::{EnumObj, StructObj};
+use ruff_runtime::{equality, format, raise, RtError, RtResult, Value};
+
+use super::Vm;
+use crate::bytecode::{Op, PatternTest, Proto, Wrapper, NO_REG};
+
+/// The int/int and float/float cases of an arithmetic operator; `None` sends the operands
+/// to the general rule (mixed numbers, strings, struct operator methods).
+#[inline(always)]
+fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<RtResult<Value>> {
+    match (a, b) {
+        (&Value::Int(x), &Value::Int(y)) => {
+            let result = match op {
+                ArithOp::Add => x.checked_add(y),
+                ArithOp::Sub => x.checked_sub(y),
+                ArithOp::Mul => x.checked_mul(y),
+                ArithOp::Div => x.checked_div(y),
+                ArithOp::Mod => x.checked_rem(y),
+            };
+            Some(match result {
+                Some(v) => Ok(Value::Int(v)),
+                None => ops::int_arith(op, x, y),
+            })
+        }
+        (&Value::Float(x), &Value::Float(y)) => match op {
+            ArithOp::Add => Some(Ok(Value::Float(x + y))),
+            ArithOp::Sub => Some(Ok(Value::Float(x - y))),
+            ArithOp::Mul => Some(Ok(Value::Float(x * y))),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The int/int and float/float cases of an ordering comparison.
+#[inline(always)]
+fn compare_fast(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
+    let ord = match (a, b) {
+        (&Value::Int(x), &Value::Int(y)) => x.cmp(&y),
+        (&Value::Float(x), &Value::Float(y)) => x.partial_cmp(&y)?,
+        _ => return None,
+    };
+    Some(match op {
+        CmpOp::Lt => ord.is_lt(),
+        CmpOp::Le => ord.is_le(),
+        CmpOp::Gt => ord.is_gt(),
+        CmpOp::Ge => ord.is_ge(),
+    })
+}
+
+/// Equality with the int/int case inlined.
+#[inline(always)]
+fn equal_fast(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (&Value::Int(x), &Value::Int(y)) => x == y,
+        _ => equality::equal(a, b),
+    }
+}
+
+/// Records the operand tags an instruction saw, for tier 1.
+#[inline(always)]
+fn record(proto: &Proto, pc: usize, a: &Value, b: &Value) {
+    let slot = &proto.feedback[pc];
+    slot.set(slot.get() | (1u64 << a.tag()) | (1u64 << (32 + b.tag())));
+}
+
+fn pattern_matches(test: &PatternTest, value: &Value) -> bool {
+    match (test, value) {
+        (PatternTest::Equal(expected), v) => equality::equal(v, expected),
+        (PatternTest::Ok, Value::Ok(_))
+        | (PatternTest::Err, Value::Err(_))
+        | (PatternTest::Some, Value::Some(_))
+        | (PatternTest::None, Value::None) => true,
+        (PatternTest::Variant { enum_name, variant }, Value::Enum(e)) => {
+            e.enum_name == *enum_name && e.variant == *variant
+        }
+        _ => false,
+    }
+}
+
+fn payload(value: &Value) -> Value {
+    match value {
+        Value::Ok(v) | Value::Err(v) | Value::Some(v) => (**v).clone(),
+        Value::Enum(e) => e.payload.clone().unwrap_or(Value::Null),
+        _ => Value::Null,
+    }
+}
+
+impl Vm {
+    /// Runs frames from the top one until frame `entry` returns; returns its value.
+    /// Errors not handled in frames `entry..` come back located (see `unwind`).
+    pub(super) fn execute(&mut self, entry: usize) -> RtResult<Value> {
+        let program = Rc::clone(&self.program);
+        'frames: loop {
+            let Some(frame) = self.frames.last() else {
+                return Ok(Value::Null);
+            };
+            let (proto_index, mut pc, base) = (frame.proto as usize, frame.pc, frame.base);
+            let proto = &program.protos[proto_index];
+            let code = &proto.code[..];
+
+            macro_rules! fail {
+                ($error:expr) => {{
+                    let error = $error;
+                    if let Some(frame) = self.frames.last_mut() {
+                        frame.pc = pc;
+                    }
+                    self.unwind(error, entry)?;
+                    continue 'frames;
+                }};
+            }
+            macro_rules! tri {
+                ($result:expr) => {
+                    match $result {
+                        Ok(v) => v,
+                        Err(e) => fail!(e),
+                    }
+                };
+            }
+            macro_rules! reg {
+                ($r:expr) => {
+                    self.regs[base + $r as usize]
+                };
+            }
+            macro_rules! save_pc {
+                () => {
+                    if let Some(frame) = self.frames.last_mut() {
+                        frame.pc = pc;
+                    }
+                };
+            }
+            macro_rules! arith {
+                ($op:expr, $dst:expr, $a:expr, $bval:expr) => {{
+                    let a = &reg!($a);
+                    let b = $bval;
+                    record(proto, pc - 1, a, b);
+                    let value = match arith_fast($op, a, b) {
+                        Some(result) => tri!(result),
+                        None => {
+                            let (a, b) = (a.clone(), b.clone());
+                            save_pc!();
+                            tri!(self.arith_slow($op, a, b))
+                        }
+                    };
+                    reg!($dst) = value;
+                }};
+            }
+            macro_rules! compare {
+                ($op:expr, $a:expr, $bval:expr) => {{
+                    let a = &reg!($a);
+                    let b = $bval;
+                    record(proto, pc - 1, a, b);
+                    match compare_fast($op, a, b) {
+                        Some(result) => result,
+                        None => tri!(ops::compare($op, a, b)),
+                    }
+                }};
+            }
+            macro_rules! jump_unless {
+                ($cond:expr, $target:expr) => {{
+                    if !$cond {
+                        pc = $target as usize;
+                    }
+                }};
+            }
+
+            loop {
+                let op = code[pc];
+                pc += 1;
+                match op {
+                    Op::Move { dst, src } => reg!(dst) = reg!(src).clone(),
+                    Op::LoadNull { dst } => reg!(dst) = Value::Null,
+                    Op::LoadBool { dst, value } => reg!(dst) = Value::Bool(value),
+                    Op::LoadInt { dst, value } => reg!(dst) = Value::Int(value as i64),
+                    Op::LoadConst { dst, k } => reg!(dst) = proto.consts[k as usize].clone(),
+                    Op::LoadNone { dst } => reg!(dst) = Value::None,
+                    Op::LoadUndef { dst } => reg!(dst) = Value::Undef,
+                    Op::CheckDefined { reg, name } => {
+                        let undefined = match &reg!(reg) {
+                            Value::Undef => true,
+                            Value::Cell(cell) => matches!(*cell.borrow(), Value::Undef),
+                            _ => false,
+                        };
+                        if undefined {
+                            fail!(RtError::Raise(format!(
+                                "Undefined variable: {}",
+                                proto.const_str(name)
+                            )));
+                        }
+                    }
+
+                    Op::GetGlobal { dst, g } => {
+                        let value = tri!(self.get_global(g));
+                        reg!(dst) = value;
+                    }
+                    Op::SetGlobal { src, g } => {
+                        let value = reg!(src).clone();
+                        tri!(self.set_global(g, value));
+                    }
+                    Op::DefGlobal { src, g, kind, site } => {
+                        let value = reg!(src).clone();
+                        tri!(self.def_global(g, value, kind, site));
+                    }
+
+                    Op::NewCell { dst } => {
+                        reg!(dst) = Value::Cell(Rc::new(std::cell::RefCell::new(Value::Undef)))
+                    }
+                    Op::GetCell { dst, cell } => {
+                        let value = match &reg!(cell) {
+                            Value::Cell(c) => c.borrow().clone(),
+                            other => other.clone(),
+                        };
+                        reg!(dst) = value;
+                    }
+                    Op::SetCell { cell, src } => {
+                        let value = reg!(src).clone();
+                        match &reg!(cell) {
+                            Value::Cell(c) => *c.borrow_mut() = value,
+                            _ => reg!(cell) = value,
+                        }
+                    }
+                    Op::GetUpval { dst, idx } => {
+                        let value = self.upval(idx).borrow().clone();
+                        reg!(dst) = value;
+                    }
+                    Op::SetUpval { idx, src } => {
+                        let value = reg!(src).clone();
+                        *self.upval(idx).borrow_mut() = value;
+                    }
+                    Op::Closure { dst, proto: child } => {
+                        let closure = self.make_closure(child, base);
+                        reg!(dst) = closure;
+                    }
+                    Op::GetName { dst, name } => {
+                        let value = tri!(self.get_name(&proto.dyn_names[name as usize], base));
+                        reg!(dst) = value;
+                    }
+                    Op::SetName { src, name } => {
+                        let value = reg!(src).clone();
+                        tri!(self.set_name(&proto.dyn_names[name as usize], base, value));
+                    }
+
+                    Op::Add { dst, a, b } => arith!(ArithOp::Add, dst, a, &reg!(b)),
+                    Op::Sub { dst, a, b } => arith!(ArithOp::Sub, dst, a, &reg!(b)),
+                    Op::Mul { dst, a, b } => arith!(ArithOp::Mul, dst, a, &reg!(b)),
+                    Op::Div { dst, a, b } => arith!(ArithOp::Div, dst, a, &reg!(b)),
+                    Op::Mod { dst, a, b } => arith!(ArithOp::Mod, dst, a, &reg!(b)),
+                    Op::AddK { dst, a, k } => {
+                        arith!(ArithOp::Add, dst, a, &proto.consts[k as usize])
+                    }
+                    Op::SubK { dst, a, k } => {
+                        arith!(ArithOp::Sub, dst, a, &proto.consts[k as usize])
+                    }
+                    Op::MulK { dst, a, k } => {
+                        arith!(ArithOp::Mul, dst, a, &proto.consts[k as usize])
+                    }
+                    Op::DivK { dst, a, k } => {
+                        arith!(ArithOp::Div, dst, a, &proto.consts[k as usize])
+                    }
+                    Op::ModK { dst, a, k } => {
+                        arith!(ArithOp::Mod, dst, a, &proto.consts[k as usize])
+                    }
+                    Op::Neg { dst, src } => {
+                        let value = reg!(src).clone();
+                        save_pc!();
+                        let result = tri!(self.unary_slow("op_neg", value, ops::negate));
+                        reg!(dst) = result;
+                    }
+                    Op::Not { dst, src } => {
+                        let value = match &reg!(src) {
+                            Value::Bool(b) => Value::Bool(!b),
+                            other => {
+                                let other = other.clone();
+                                save_pc!();
+                                tri!(self.unary_slow("op_not", other, ops::not))
+                            }
+                        };
+                        reg!(dst) = value;
+                    }
+
+                    Op::Eq { dst, a, b } => {
+                        reg!(dst) = Value::Bool(equal_fast(&reg!(a), &reg!(b)));
+                    }
+                    Op::Ne { dst, a, b } => {
+                        reg!(dst) = Value::Bool(!equal_fast(&reg!(a), &reg!(b)));
+                    }
+                    Op::Lt { dst, a, b } => {
+                        reg!(dst) = Value::Bool(compare!(CmpOp::Lt, a, &reg!(b)))
+                    }
+                    Op::Le { dst, a, b } => {
+                        reg!(dst) = Value::Bool(compare!(CmpOp::Le, a, &reg!(b)))
+                    }
+                    Op::Gt { dst, a, b } => {
+                        reg!(dst) = Value::Bool(compare!(CmpOp::Gt, a, &reg!(b)))
+                    }
+                    Op::Ge { dst, a, b } => {
+                        reg!(dst) = Value::Bool(compare!(CmpOp::Ge, a, &reg!(b)))
+                    }
+                    Op::JumpIfNotLt { a, b, target } => {
+                        jump_unless!(compare!(CmpOp::Lt, a, &reg!(b)), target)
+                    }
+                    Op::JumpIfNotLe { a, b, target } => {
+                        jump_unless!(compare!(CmpOp::Le, a, &reg!(b)), target)
+                    }
+                    Op::JumpIfNotGt { a, b, target } => {
+                        jump_unless!(compare!(CmpOp::Gt, a, &reg!(b)), target)
+                    }
+                    Op::JumpIfNotGe { a, b, target } => {
+                        jump_unless!(compare!(CmpOp::Ge, a, &reg!(b)), target)
+                    }
+                    Op::JumpIfNotEq { a, b, target } => {
+                        jump_unless!(equal_fast(&reg!(a), &reg!(b)), target)
+                    }
+                    Op::JumpIfNotNe { a, b, target } => {
+                        jump_unless!(!equal_fast(&reg!(a), &reg!(b)), target)
+                    }
+                    Op::JumpIfNotLtK { a, k, target } => {
+                        jump_unless!(compare!(CmpOp::Lt, a, &proto.consts[k as usize]), target)
+                    }
+                    Op::JumpIfNotLeK { a, k, target } => {
+                        jump_unless!(compare!(CmpOp::Le, a, &proto.consts[k as usize]), target)
+                    }
+                    Op::JumpIfNotGtK { a, k, target } => {
+                        jump_unless!(compare!(CmpOp::Gt, a, &proto.consts[k as usize]), target)
+                    }
+                    Op::JumpIfNotGeK { a, k, target } => {
+                        jump_unless!(compare!(CmpOp::Ge, a, &proto.consts[k as usize]), target)
+                    }
+                    Op::JumpIfNotEqK { a, k, target } => {
+                        jump_unless!(equal_fast(&reg!(a), &proto.consts[k as usize]), target)
+                    }
+                    Op::JumpIfNotNeK { a, k, target } => {
+                        jump_unless!(!equal_fast(&reg!(a), &proto.consts[k as usize]), target)
+                    }
+
+                    Op::Truthy { dst, src } => {
+                        reg!(dst) = Value::Bool(equality::truthy(&reg!(src)));
+                    }
+                    Op::Jump { target } => pc = target as usize,
+                    Op::Loop { target } => {
+                        proto.hotness.set(proto.hotness.get().wrapping_add(1));
+                        pc = target as usize;
+                    }
+                    Op::JumpIfFalsy { src, target } => {
+                        if !equality::truthy(&reg!(src)) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfTruthy { src, target } => {
+                        if equality::truthy(&reg!(src)) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfSame { a, b, target } => {
+                        if same_value(&reg!(a), &reg!(b)) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNull { src, target } => {
+                        if matches!(reg!(src), Value::Null) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::JumpIfNotNull { src, target } => {
+                        if !matches!(reg!(src), Value::Null) {
+                            pc = target as usize;
+                        }
+                    }
+
+                    Op::Call { base: b, argc } => {
+                        save_pc!();
+                        let at = base + b as usize;
+                        let callee = self.regs[at].clone();
+                        if tri!(self.call_at(callee, at + 1, argc as usize, at)) {
+                            continue 'frames;
+                        }
+                    }
+                    Op::CallMethod {
+                        base: b,
+                        argc,
+                        name,
+                    } => {
+                        save_pc!();
+                        let at = base + b as usize;
+                        if tri!(self.call_method(at, argc as usize, proto.const_str(name))) {
+                            continue 'frames;
+                        }
+                    }
+                    Op::Return { src } => {
+                        let value = reg!(src).clone();
+                        if let Some(result) = self.return_from_frame(value, entry) {
+                            return Ok(result);
+                        }
+                        continue 'frames;
+                    }
+                    Op::ReturnNull => {
+                        if let Some(result) = self.return_from_frame(Value::Null, entry) {
+                            return Ok(result);
+                        }
+                        continue 'frames;
+                    }
+                    Op::TryUnwrap { dst, src } => match &reg!(src) {
+                        Value::Ok(v) | Value::Some(v) => {
+                            let inner = (**v).clone();
+                            reg!(dst) = inner;
+                        }
+                        Value::Err(_) | Value::None => {
+                            let value = reg!(src).clone();
+                            if let Some(result) = self.return_from_frame(value, entry) {
+                                return Ok(result);
+                            }
+                            continue 'frames;
+                        }
+                        _ => fail!(RtError::Raise(
+                            "Try operator requires Result or Option".into()
+                        )),
+                    },
+                    Op::Throw { src } => {
+                        let value = reg!(src).clone();
+                        fail!(RtError::Thrown(value));
+                    }
+                    Op::Raise { msg } => fail!(RtError::Raise(proto.const_str(msg).to_string())),
+                    Op::Rethrow => fail!(self.rethrow()),
+
+                    Op::NewArray { dst, base: b, n } => {
+                        let start = base + b as usize;
+                        let items = self.regs[start..start + n as usize].to_vec();
+                        reg!(dst) = Value::array(items);
+                    }
+                    Op::ArrayPush { arr, src } => {
+                        let value = reg!(src).clone();
+                        if let Value::Array(items) = &mut reg!(arr) {
+                            Rc::make_mut(items).push(value);
+                        }
+                    }
+                    Op::ArraySpread { arr, src } => {
+                        let value = reg!(src).clone();
+                        if let Value::Array(items) = &mut reg!(arr) {
+                            tri!(ops::spread_into_array(Rc::make_mut(items), &value));
+                        }
+                    }
+                    Op::NewDict { dst } => reg!(dst) = Value::dict(Default::default()),
+                    Op::DictInsert { dict, key, val } => {
+                        let key = tri!(ops::dict_key(&reg!(key)));
+                        let value = reg!(val).clone();
+                        if let Value::Dict(map) = &mut reg!(dict) {
+                            Rc::make_mut(map).insert(key, value);
+                        }
+                    }
+                    Op::DictSpread { dict, src } => {
+                        let value = reg!(src).clone();
+                        if let Value::Dict(map) = &mut reg!(dict) {
+                            tri!(ops::spread_into_dict(Rc::make_mut(map), &value));
+                        }
+                    }
+                    Op::NewStruct {
+                        dst,
+                        shape,
+                        base: b,
+                    } => {
+                        let shape = &proto.shapes[shape as usize];
+                        let start = base + b as usize;
+                        let mut obj = StructObj {
+                            name: shape.name.clone(),
+                            fields: Vec::with_capacity(shape.fields.len()),
+                        };
+                        for (i, field) in shape.fields.iter().enumerate() {
+                            obj.set(field, self.regs[start + i].clone());
+                        }
+                        reg!(dst) = Value::Struct(Rc::new(obj));
+                    }
+                    Op::Wrap { dst, src, kind } => {
+                        let inner = Rc::new(reg!(src).clone());
+                        reg!(dst) = match kind {
+                            Wrapper::Ok => Value::Ok(inner),
+                            Wrapper::Err => Value::Err(inner),
+                            Wrapper::Some => Value::Some(inner),
+                        };
+                    }
+                    Op::NewEnum {
+                        dst,
+                        variant,
+                        payload,
+                    } => {
+                        let desc = &proto.variants[variant as usize];
+                        let payload = (payload != NO_REG).then(|| reg!(payload).clone());
+                        reg!(dst) = Value::Enum(Rc::new(EnumObj {
+                            enum_name: desc.enum_name.clone(),
+                            variant: desc.variant.clone(),
+                            payload,
+                        }));
+                    }
+                    Op::Concat { dst, base: b, n } => {
+                        let start = base + b as usize;
+                        let mut text = String::new();
+                        for value in &self.regs[start..start + n as usize] {
+                            format::write_display(&mut text, value);
+                        }
+                        reg!(dst) = Value::string(text);
+                    }
+                    Op::DefMethod {
+                        type_name,
+                        name,
+                        src,
+                    } => {
+                        let method = reg!(src).clone();
+                        self.methods
+                            .entry(proto.const_str(type_name).into())
+                            .or_default()
+                            .insert(proto.const_str(name).into(), method);
+                    }
+
+                    Op::GetIndex { dst, obj, index } => {
+                        let value = tri!(ops::index_get(&reg!(obj), &reg!(index)));
+                        reg!(dst) = value;
+                    }
+                    Op::GetField { dst, obj, name } => {
+                        let value = tri!(ops::field_get(&reg!(obj), proto.const_str(name)));
+                        reg!(dst) = value;
+                    }
+                    Op::SetPathReg {
+                        reg,
+                        path,
+                        keys,
+                        src,
+                    } => {
+                        let value = reg!(src).clone();
+                        let keys = base + keys as usize;
+                        let path = &proto.paths[path as usize];
+                        tri!(self.set_path_reg(base + reg as usize, path, keys, value));
+                    }
+                    Op::SetPathGlobal { g, path, keys, src } => {
+                        let value = reg!(src).clone();
+                        let keys = base + keys as usize;
+                        let path = &proto.paths[path as usize];
+                        tri!(self.set_path_global(g, path, keys, value));
+                    }
+                    Op::SetPathUpval {
+                        idx,
+                        path,
+                        keys,
+                        src,
+                    } => {
+                        let value = reg!(src).clone();
+                        let keys = base + keys as usize;
+                        let path = &proto.paths[path as usize];
+                        let cell = self.upval(idx);
+                        tri!(self.set_path_cell(&cell, path, keys, value));
+                    }
+                    Op::SetPathName {
+                        name,
+                        path,
+                        keys,
+                        src,
+                    } => {
+                        let value = reg!(src).clone();
+                        let keys = base + keys as usize;
+                        let path = &proto.paths[path as usize];
+                        let name = &proto.dyn_names[name as usize];
+                        tri!(self.set_path_name(name, base, path, keys, value));
+                    }
+
+                    Op::ForPrep { iter, src } => {
+                        let items = tri!(ops::iteration_items(&reg!(src)));
+                        reg!(iter) = items;
+                        reg!(iter + 1) = Value::Int(0);
+                    }
+                    Op::ForNext { iter, dst, target } => {
+                        let Value::Int(i) = reg!(iter + 1) else {
+                            pc = target as usize;
+                            continue;
+                        };
+                        let next = match &reg!(iter) {
+                            Value::Array(items) => items.get(i as usize).cloned(),
+                            &Value::Int(n) => (i < n).then_some(Value::Int(i)),
+                            _ => None,
+                        };
+                        match next {
+                            Some(item) => {
+                                reg!(dst) = item;
+                                reg!(iter + 1) = Value::Int(i + 1);
+                            }
+                            None => pc = target as usize,
+                        }
+                    }
+                    Op::TestPattern {
+                        src,
+                        pattern,
+                        target,
+                    } => {
+                        if !pattern_matches(&proto.patterns[pattern as usize], &reg!(src)) {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::Payload { dst, src } => {
+                        let value = payload(&reg!(src));
+                        reg!(dst) = value;
+                    }
+                    Op::ArrayPattern {
+                        src,
+                        len,
+                        rest,
+                        target,
+                    } => {
+                        let fits = match &reg!(src) {
+                            Value::Array(items) if rest => items.len() >= len as usize,
+                            Value::Array(items) => items.len() == len as usize,
+                            _ => false,
+                        };
+                        if !fits {
+                            pc = target as usize;
+                        }
+                    }
+                    Op::GetElem { dst, src, index } => {
+                        let value = match &reg!(src) {
+                            Value::Array(items) => items.get(index as usize).cloned(),
+                            _ => None,
+                        };
+                        reg!(dst) = value.unwrap_or(Value::Null);
+                    }
+                    Op::ArrayRest { dst, src, from } => {
+                        let rest = match &reg!(src) {
+                            Value::Array(items) => {
+                                items.get(from as usize..).unwrap_or(&[]).to_vec()
+                            }
+                            _ => Vec::new(),
+                        };
+                        reg!(dst) = Value::array(rest);
+                    }
+                    Op::DictPatternGet {
+                        dst,
+                        src,
+                        key,
+                        target,
+                    } => {
+                        let found = match &reg!(src) {
+                            Value::Dict(map) => map.get(proto.const_str(key)).cloned(),
+                            _ => None,
+                        };
+                        match found {
+                            Some(value) => reg!(dst) = value,
+                            None => pc = target as usize,
+                        }
+                    }
+                    Op::DictRest { dst, src, keys } => {
+                        let mut rest = match &reg!(src) {
+                            Value::Dict(map) => (**map).clone(),
+                            _ => Default::default(),
+                        };
+                        for key in &proto.key_lists[keys as usize] {
+                            rest.remove(key);
+                        }
+                        reg!(dst) = Value::dict(rest);
+                    }
+                }
+            }
+        }
+    }
+
+    /// Applies a unary operator: a struct's `method` if it has one, else `rule`.
+    fn unary_slow(
+        &mut self,
+        method: &str,
+        value: Value,
+        rule: fn(&Value) -> RtResult<Value>,
+    ) -> RtResult<Value> {
+        if let Some(method) = self.operator_method(&value, method) {
+            return self.call_method_nested(method, value, &[]);
+        }
+        rule(&value)
+    }
+
+    /// Applies an arithmetic operator outside the fast paths: a struct's operator method
+    /// when the left operand has one, else the runtime's rule.
+    fn arith_slow(&mut self, op: ArithOp, a: Value, b: Value) -> RtResult<Value> {
+        let name = match op {
+            ArithOp::Add => "op_add",
+            ArithOp::Sub => "op_sub",
+            ArithOp::Mul => "op_mul",
+            ArithOp::Div => "op_div",
+            ArithOp::Mod => "op_mod",
+        };
+        if let Some(method) = self.operator_method(&a, name) {
+            return self.call_method_nested(method, a, &[b]);
+        }
+        ops::arith(op, &a, &b)
+    }
+}
+
+/// Whether two registers hold the very same value: one heap object, or equal scalars.
+fn same_value(a: &Value, b: &Value) -> bool {
+    match (a, b) {
+        (Value::Struct(x), Value::Struct(y)) => Rc::ptr_eq(x, y),
+        (Value::Array(x), Value::Array(y)) => Rc::ptr_eq(x, y),
+        (Value::Dict(x), Value::Dict(y)) => Rc::ptr_eq(x, y),
+        _ => equality::equal(a, b) && a.tag() == b.tag(),
+    }
+}
+
+/// Raised when a program reads a name that does not exist.
+pub(super) fn undefined(name: &str) -> RtResult<Value> {
+    raise(format!("Undefined variable: {name}"))
+}

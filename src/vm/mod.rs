@@ -1,0 +1,209 @@
+//! Stage 4, tier 0: the register-based bytecode interpreter.
+//!
+//! All frames share one register stack; a frame is a window `base..base + num_regs`.
+//! Everything the VM does to values goes through `ruff_runtime`, so compiled tiers and the
+//! interpreter share one definition of each operation. The VM owns no global state: all of
+//! it lives in `Vm`, and several VMs can run side by side.
+
+mod call;
+mod error;
+mod exec;
+mod places;
+
+use std::io::{BufRead, Write};
+use std::rc::Rc;
+
+use ruff_runtime::{builtins, Host, RtError, RtResult, VMContext, Value};
+use rustc_hash::FxHashMap;
+
+use crate::bytecode::{Binding, Program};
+use crate::syntax::span::LineIndex;
+
+pub use error::{Outcome, RuntimeError};
+
+/// The default limit on active calls (LANGUAGE.md §10).
+pub const DEFAULT_CALL_DEPTH_LIMIT: usize = 10_000;
+
+/// Where a program's input and output go.
+pub struct Io {
+    pub stdout: Box<dyn Write>,
+    pub stderr: Box<dyn Write>,
+    pub stdin: Box<dyn BufRead>,
+}
+
+impl Io {
+    /// The process's standard streams, stdout buffered.
+    pub fn standard() -> Io {
+        Io {
+            stdout: Box::new(std::io::BufWriter::with_capacity(
+                64 * 1024,
+                std::io::stdout(),
+            )),
+            stderr: Box::new(std::io::stderr()),
+            stdin: Box::new(std::io::BufReader::new(std::io::stdin())),
+        }
+    }
+}
+
+/// Settings of one run.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub call_depth_limit: usize,
+}
+
+impl Default for Options {
+    fn default() -> Options {
+        Options {
+            call_depth_limit: DEFAULT_CALL_DEPTH_LIMIT,
+        }
+    }
+}
+
+/// A global variable's slot.
+struct Global {
+    value: Value,
+    binding: Binding,
+    /// The declaration that created it (0: plain assignment or a builtin).
+    site: u32,
+}
+
+/// One active call.
+struct Frame {
+    proto: u32,
+    /// The closure being run (`None` for the top level), for its captured cells.
+    closure: Option<Rc<ruff_runtime::value::FuncObj>>,
+    /// Index of the next instruction to run (saved while this frame is not on top).
+    pc: usize,
+    base: usize,
+    /// Absolute register that receives the return value.
+    ret: usize,
+    /// A method frame: register 0 holds the receiver, which the caller reads back.
+    receiver: bool,
+}
+
+pub struct Vm {
+    program: Rc<Program>,
+    lines: LineIndex,
+    regs: Vec<Value>,
+    frames: Vec<Frame>,
+    globals: Vec<Global>,
+    /// Struct methods by type name, then method name (§14).
+    methods: FxHashMap<Rc<str>, FxHashMap<Rc<str>, Value>>,
+    ctx: VMContext,
+    io: Io,
+    options: Options,
+    /// An error already located at its origin, travelling up through native code.
+    pending: Option<RuntimeError>,
+    /// The error the most recent handler caught, for `Rethrow`.
+    caught: Option<RuntimeError>,
+    /// Set by operations that know a more precise error location than their instruction.
+    location_override: Option<u32>,
+}
+
+impl Vm {
+    pub fn new(program: Program, lines: LineIndex, io: Io, options: Options) -> Vm {
+        let globals = program
+            .globals
+            .iter()
+            .map(|name| Global {
+                value: initial_global(name),
+                binding: Binding::Mut,
+                site: 0,
+            })
+            .collect();
+        Vm {
+            program: Rc::new(program),
+            lines,
+            regs: Vec::with_capacity(1024),
+            frames: Vec::with_capacity(64),
+            globals,
+            methods: FxHashMap::default(),
+            ctx: VMContext::new(),
+            io,
+            options,
+            pending: None,
+            caught: None,
+            location_override: None,
+        }
+    }
+
+    /// Runs the top-level code to its end.
+    pub fn run(&mut self) -> Outcome {
+        let main = self.program.main;
+        let num_regs = self.program.protos[main as usize].num_regs as usize;
+        self.regs.clear();
+        self.regs.resize(num_regs + 1, Value::Null);
+        self.frames.push(Frame {
+            proto: main,
+            closure: None,
+            pc: 0,
+            base: 1,
+            ret: 0,
+            receiver: false,
+        });
+        let result = self.execute(0);
+        let outcome = match result {
+            Ok(_) => Outcome::Finished,
+            Err(RtError::Exit(code)) => Outcome::Exit(code),
+            Err(e) => Outcome::Error(self.take_located(e)),
+        };
+        let _ = self.io.stdout.flush();
+        outcome
+    }
+
+    /// Flushes program output.
+    pub fn flush(&mut self) {
+        let _ = self.io.stdout.flush();
+    }
+}
+
+/// What a global slot holds before the program runs: its builtin, constant, or nothing.
+fn initial_global(name: &str) -> Value {
+    if let Some(id) = builtins::lookup(name) {
+        return Value::Native(id);
+    }
+    builtins::CONSTANTS
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map_or(Value::Undef, |(_, v)| Value::Float(*v))
+}
+
+impl Host for Vm {
+    fn call_value(&mut self, callee: &Value, args: &[Value]) -> RtResult<Value> {
+        self.call_nested(callee, args)
+    }
+
+    fn write_stdout(&mut self, text: &str) -> RtResult<()> {
+        self.io
+            .stdout
+            .write_all(text.as_bytes())
+            .map_err(|_| RtError::Exit(0))
+    }
+
+    fn write_stderr(&mut self, text: &str) -> RtResult<()> {
+        let _ = self.io.stdout.flush();
+        let _ = self.io.stderr.write_all(text.as_bytes());
+        Ok(())
+    }
+
+    fn read_line(&mut self) -> RtResult<Option<String>> {
+        let _ = self.io.stdout.flush();
+        let mut line = String::new();
+        match self.io.stdin.read_line(&mut line) {
+            Ok(0) | Err(_) => Ok(None),
+            Ok(_) => {
+                if line.ends_with('\n') {
+                    line.pop();
+                    if line.ends_with('\r') {
+                        line.pop();
+                    }
+                }
+                Ok(Some(line))
+            }
+        }
+    }
+
+    fn context(&mut self) -> &mut VMContext {
+        &mut self.ctx
+    }
+}
