@@ -50,7 +50,7 @@ pub type Cell = Rc<RefCell<Value>>;
 pub type NativeId = u32;
 
 #[repr(C, u8)]
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub enum Value {
     #[default]
     Null = tag::NULL,
@@ -182,6 +182,48 @@ impl Value {
         match self {
             Value::Str(s) => Some(s.as_str()),
             _ => None,
+        }
+    }
+}
+
+impl Clone for Value {
+    /// Scalars are copied inline; only heap values pay for a reference-count update.
+    #[inline(always)]
+    fn clone(&self) -> Value {
+        match *self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(b),
+            Value::Int(i) => Value::Int(i),
+            Value::Float(x) => Value::Float(x),
+            _ => self.clone_heap(),
+        }
+    }
+}
+
+impl Value {
+    #[inline(never)]
+    fn clone_heap(&self) -> Value {
+        match self {
+            Value::Null => Value::Null,
+            Value::Bool(b) => Value::Bool(*b),
+            Value::Int(i) => Value::Int(*i),
+            Value::Float(x) => Value::Float(*x),
+            Value::Str(s) => Value::Str(s.clone()),
+            Value::Array(a) => Value::Array(a.clone()),
+            Value::Dict(d) => Value::Dict(d.clone()),
+            Value::Struct(s) => Value::Struct(s.clone()),
+            Value::Func(f) => Value::Func(f.clone()),
+            Value::Native(id) => Value::Native(*id),
+            Value::Ok(v) => Value::Ok(v.clone()),
+            Value::Err(v) => Value::Err(v.clone()),
+            Value::Some(v) => Value::Some(v.clone()),
+            Value::None => Value::None,
+            Value::Enum(e) => Value::Enum(e.clone()),
+            Value::Set(s) => Value::Set(s.clone()),
+            Value::Queue(q) => Value::Queue(q.clone()),
+            Value::Stack(s) => Value::Stack(s.clone()),
+            Value::Cell(c) => Value::Cell(c.clone()),
+            Value::Undef => Value::Undef,
         }
     }
 }

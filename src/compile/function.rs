@@ -314,7 +314,12 @@ impl FuncState {
         if self.is_main {
             return None;
         }
-        self.scopes.first()?.locals.iter().find(|(n, l)| &**n == name && l.kind == LocalKind::Plain).map(|(_, l)| *l)
+        self.scopes
+            .first()?
+            .locals
+            .iter()
+            .find(|(n, l)| &**n == name && l.kind == LocalKind::Plain)
+            .map(|(_, l)| *l)
     }
 
     /// The innermost visible local called `name`.

@@ -167,7 +167,13 @@ impl Compiler {
     }
 
     /// Compiles `f` into the reserved function slot `index`.
-    fn compile_function_into(&mut self, index: u32, f: &ast::Function, name: Rc<str>, method: bool) {
+    fn compile_function_into(
+        &mut self,
+        index: u32,
+        f: &ast::Function,
+        name: Rc<str>,
+        method: bool,
+    ) {
         let boxed = scan::mentioned_in_nested_functions(&f.body.stmts);
         let mut state = FuncState::new(name, false, boxed);
         state.location = f.span.start;

@@ -230,9 +230,15 @@ impl Compiler {
     /// Stores into an existing local (its cell when boxed), whatever its mutability.
     pub(super) fn init_existing(&mut self, local: Local, src: Reg) {
         if local.boxed {
-            self.func().emit(Op::SetCell { cell: local.reg, src });
+            self.func().emit(Op::SetCell {
+                cell: local.reg,
+                src,
+            });
         } else if local.reg != src {
-            self.func().emit(Op::Move { dst: local.reg, src });
+            self.func().emit(Op::Move {
+                dst: local.reg,
+                src,
+            });
         }
     }
 

@@ -205,7 +205,10 @@ impl Compiler {
             let index = self.reserve_proto();
             let tmp = self.func().alloc();
             self.func().location = f.span.start;
-            self.func().emit(Op::Closure { dst: tmp, proto: index });
+            self.func().emit(Op::Closure {
+                dst: tmp,
+                proto: index,
+            });
             self.init_existing(local, tmp);
             self.func().free_temps();
             hoisted.push(Hoisted {
@@ -258,7 +261,10 @@ impl Compiler {
         if let Some(reg) = self.func().take_reserved(name) {
             let tmp = self.func().alloc();
             self.expr_to(value, tmp);
-            self.func().emit(Op::SetCell { cell: reg, src: tmp });
+            self.func().emit(Op::SetCell {
+                cell: reg,
+                src: tmp,
+            });
             self.func().declare_in(name, local_kind(kind), false, reg);
             self.func().mark_defined(name);
             return;

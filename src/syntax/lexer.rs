@@ -1,5 +1,6 @@
 //! Source text -> tokens (LANGUAGE.md §1 and §2).
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::rc::Rc;
 
@@ -21,7 +22,15 @@ pub fn tokenize(src: &str) -> Result<Vec<Token>, ParseError> {
 
 /// The tokens of `src` and, apart, the `Eof` token that ends them.
 pub(super) fn lex(src: &str) -> Result<(Vec<Token>, Token), ParseError> {
-    let tokens = Lexer::new(src, 0, src.len(), 0).run()?;
+    let mut brace_pairs = HashMap::new();
+    let tokens = Lexer {
+        src,
+        pos: 0,
+        end: src.len(),
+        depth: 0,
+        brace_pairs: &mut brace_pairs,
+    }
+    .run()?;
     let end = tokens.last().map_or(0, |t| t.span.end as usize);
     let eof = Token {
         kind: TokenKind::Eof,
@@ -44,24 +53,18 @@ pub fn dump_tokens(src: &str) -> Result<String, ParseError> {
 
 /// Lexes `src[pos..end]`; spans stay absolute so interpolations lexed by a nested lexer
 /// point into the original text.
-struct Lexer<'s> {
+struct Lexer<'s, 'p> {
     src: &'s str,
     pos: usize,
     end: usize,
     /// How many interpolations enclose this range.
     depth: usize,
+    /// Offsets of `{` -> offset of the matching `}`, filled while finding where an
+    /// interpolation ends, so nested interpolations need not scan their text again.
+    brace_pairs: &'p mut HashMap<usize, usize>,
 }
 
-impl<'s> Lexer<'s> {
-    fn new(src: &'s str, pos: usize, end: usize, depth: usize) -> Lexer<'s> {
-        Lexer {
-            src,
-            pos,
-            end,
-            depth,
-        }
-    }
-
+impl<'s, 'p> Lexer<'s, 'p> {
     fn run(mut self) -> Result<Vec<Token>, ParseError> {
         let mut tokens = Vec::new();
         while let Some(c) = self.skip_trivia()? {
@@ -263,36 +266,53 @@ impl<'s> Lexer<'s> {
     fn interpolation(&mut self, open: usize) -> Result<StrSegment, ParseError> {
         let dollar = self.pos;
         let inner_start = dollar + 2;
-        let inner = self.src.get(inner_start..self.end).unwrap_or("");
-        let mut depth = 1usize;
-        let mut close = None;
-        for (offset, c) in inner.char_indices() {
-            match c {
-                '{' => depth += 1,
-                '}' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        close = Some(inner_start + offset);
-                        break;
-                    }
-                }
-                '\n' | '\r' => break,
-                _ => {}
-            }
-        }
-        let Some(close) = close else {
-            return Err(unterminated_string(open));
-        };
         if self.depth >= MAX_EXPR_DEPTH {
             return Err(too_deep(MAX_EXPR_DEPTH, Span::new(dollar, inner_start)));
         }
-        let tokens = Lexer::new(self.src, inner_start, close, self.depth + 1).run()?;
+        let Some(close) = self.closing_brace(dollar + 1) else {
+            return Err(unterminated_string(open));
+        };
+        let tokens = Lexer {
+            src: self.src,
+            pos: inner_start,
+            end: close,
+            depth: self.depth + 1,
+            brace_pairs: &mut *self.brace_pairs,
+        }
+        .run()?;
         self.pos = close + 1;
         let end = Token {
             kind: TokenKind::InterpEnd,
             span: Span::new(close, close + 1),
         };
         Ok(StrSegment::Interp { tokens, end })
+    }
+}
+
+impl Lexer<'_, '_> {
+    /// The offset of the `}` matching the `{` at `open`, counting braces (quotes are not
+    /// interpreted) up to the end of the line. Records every pair met on the way.
+    fn closing_brace(&mut self, open: usize) -> Option<usize> {
+        if let Some(&close) = self.brace_pairs.get(&open) {
+            return Some(close);
+        }
+        let mut opens = vec![open];
+        let text = self.src.get(open + 1..self.end)?;
+        for (offset, c) in text.char_indices() {
+            let at = open + 1 + offset;
+            match c {
+                '{' => opens.push(at),
+                '}' => {
+                    self.brace_pairs.insert(opens.pop()?, at);
+                    if opens.is_empty() {
+                        return Some(at);
+                    }
+                }
+                '\n' | '\r' => return None,
+                _ => {}
+            }
+        }
+        None
     }
 }
 

@@ -82,7 +82,9 @@ impl Vm {
     /// method left it, out of its cell, for the caller's write-back.
     fn drop_frames(&mut self, len: usize) {
         while self.frames.len() > len {
-            let Some(frame) = self.frames.pop() else { break };
+            let Some(frame) = self.frames.pop() else {
+                break;
+            };
             if frame.receiver {
                 if let ruff_runtime::Value::Cell(cell) = &self.regs[frame.base] {
                     let receiver = cell.borrow().clone();

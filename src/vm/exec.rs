@@ -9,31 +9,61 @@ use ruff_runtime::{equality, format, raise, RtError, RtResult, Value};
 use super::Vm;
 use crate::bytecode::{Op, PatternTest, Proto, Wrapper, NO_REG};
 
-/// The int/int and float/float cases of an arithmetic operator; `None` sends the operands
-/// to the general rule (mixed numbers, strings, struct operator methods).
+/// The int/int case of an arithmetic operator; `None` on overflow or a zero divisor,
+/// which the general rule reports.
 #[inline(always)]
-fn arith_fast(op: ArithOp, a: &Value, b: &Value) -> Option<RtResult<Value>> {
-    match (a, b) {
-        (&Value::Int(x), &Value::Int(y)) => {
-            let result = match op {
-                ArithOp::Add => x.checked_add(y),
-                ArithOp::Sub => x.checked_sub(y),
-                ArithOp::Mul => x.checked_mul(y),
-                ArithOp::Div => x.checked_div(y),
-                ArithOp::Mod => x.checked_rem(y),
-            };
-            Some(match result {
-                Some(v) => Ok(Value::Int(v)),
-                None => ops::int_arith(op, x, y),
-            })
-        }
-        (&Value::Float(x), &Value::Float(y)) => match op {
-            ArithOp::Add => Some(Ok(Value::Float(x + y))),
-            ArithOp::Sub => Some(Ok(Value::Float(x - y))),
-            ArithOp::Mul => Some(Ok(Value::Float(x * y))),
-            _ => None,
-        },
+fn int_op(op: ArithOp, x: i64, y: i64) -> Option<i64> {
+    match op {
+        ArithOp::Add => x.checked_add(y),
+        ArithOp::Sub => x.checked_sub(y),
+        ArithOp::Mul => x.checked_mul(y),
+        ArithOp::Div => x.checked_div(y),
+        ArithOp::Mod => x.checked_rem(y),
+    }
+}
+
+/// The float case of an arithmetic operator; `None` for a zero divisor (an error).
+#[inline(always)]
+fn float_op(op: ArithOp, x: f64, y: f64) -> Option<f64> {
+    match op {
+        ArithOp::Add => Some(x + y),
+        ArithOp::Sub => Some(x - y),
+        ArithOp::Mul => Some(x * y),
+        ArithOp::Div if y != 0.0 => Some(x / y),
+        ArithOp::Mod if y != 0.0 => Some(x % y),
         _ => None,
+    }
+}
+
+/// Stores an int into a register. A register that already holds an int only gets its
+/// payload rewritten: no drop, and no 16-byte temporary for the store to wait on.
+#[inline(always)]
+fn set_int(slot: &mut Value, v: i64) {
+    match slot {
+        Value::Int(x) => *x = v,
+        other => *other = Value::Int(v),
+    }
+}
+
+/// Stores a float into a register (see `set_int`).
+#[inline(always)]
+fn set_float(slot: &mut Value, v: f64) {
+    match slot {
+        Value::Float(x) => *x = v,
+        other => *other = Value::Float(v),
+    }
+}
+
+/// Copies register `src` to register `dst`, scalars without a temporary.
+#[inline(always)]
+fn copy_reg(regs: &mut [Value], dst: usize, src: usize) {
+    match regs[src] {
+        Value::Int(i) => set_int(&mut regs[dst], i),
+        Value::Float(x) => set_float(&mut regs[dst], x),
+        _ => {
+            let value = regs[src].clone();
+            regs[dst] = value;
+        }
     }
 }
 
@@ -62,11 +92,16 @@ fn equal_fast(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Records the operand tags an instruction saw, for tier 1.
+/// Records the operand tags an instruction saw, for tier 1. Stores only when the set
+/// grows, so a monomorphic site costs a load and a predictable branch.
 #[inline(always)]
 fn record(proto: &Proto, pc: usize, a: &Value, b: &Value) {
     let slot = &proto.feedback[pc];
-    slot.set(slot.get() | (1u64 << a.tag()) | (1u64 << (32 + b.tag())));
+    let seen = (1u64 << a.tag()) | (1u64 << (32 + b.tag()));
+    let old = slot.get();
+    if old & seen != seen {
+        slot.set(old | seen);
+    }
 }
 
 fn pattern_matches(test: &PatternTest, value: &Value) -> bool {
@@ -139,14 +174,26 @@ impl Vm {
                     let a = &reg!($a);
                     let b = $bval;
                     record(proto, pc - 1, a, b);
-                    let value = match arith_fast($op, a, b) {
-                        Some(result) => tri!(result),
-                        None => {
-                            let (a, b) = (a.clone(), b.clone());
-                            save_pc!();
-                            tri!(self.arith_slow($op, a, b))
-                        }
+                    let numbers = match (a, b) {
+                        (&Value::Int(x), &Value::Int(y)) => match int_op($op, x, y) {
+                            Some(v) => {
+                                set_int(&mut reg!($dst), v);
+                                continue;
+                            }
+                            None => None,
+                        },
+                        (&Value::Float(x), &Value::Float(y)) => Some((x, y)),
+                        (&Value::Int(x), &Value::Float(y)) => Some((x as f64, y)),
+                        (&Value::Float(x), &Value::Int(y)) => Some((x, y as f64)),
+                        _ => None,
                     };
+                    if let Some(v) = numbers.and_then(|(x, y)| float_op($op, x, y)) {
+                        set_float(&mut reg!($dst), v);
+                        continue;
+                    }
+                    let (a, b) = (a.clone(), b.clone());
+                    save_pc!();
+                    let value = tri!(self.arith_slow($op, a, b));
                     reg!($dst) = value;
                 }};
             }
@@ -173,10 +220,12 @@ impl Vm {
                 let op = code[pc];
                 pc += 1;
                 match op {
-                    Op::Move { dst, src } => reg!(dst) = reg!(src).clone(),
+                    Op::Move { dst, src } => {
+                        copy_reg(&mut self.regs, base + dst as usize, base + src as usize)
+                    }
                     Op::LoadNull { dst } => reg!(dst) = Value::Null,
                     Op::LoadBool { dst, value } => reg!(dst) = Value::Bool(value),
-                    Op::LoadInt { dst, value } => reg!(dst) = Value::Int(value as i64),
+                    Op::LoadInt { dst, value } => set_int(&mut reg!(dst), value as i64),
                     Op::LoadConst { dst, k } => reg!(dst) = proto.consts[k as usize].clone(),
                     Op::LoadNone { dst } => reg!(dst) = Value::None,
                     Op::LoadUndef { dst } => reg!(dst) = Value::Undef,
@@ -194,10 +243,10 @@ impl Vm {
                         }
                     }
 
-                    Op::GetGlobal { dst, g } => {
-                        let value = tri!(self.get_global(g));
-                        reg!(dst) = value;
-                    }
+                    Op::GetGlobal { dst, g } => match &self.globals[g as usize].value {
+                        Value::Undef => fail!(undefined(&program.globals[g as usize]).unwrap_err()),
+                        value => reg!(dst) = value.clone(),
+                    },
                     Op::SetGlobal { src, g } => {
                         let value = reg!(src).clone();
                         tri!(self.set_global(g, value));
@@ -663,6 +712,7 @@ impl Vm {
     }
 
     /// Applies a unary operator: a struct's `method` if it has one, else `rule`.
+    #[inline(never)]
     fn unary_slow(
         &mut self,
         method: &str,
@@ -677,6 +727,7 @@ impl Vm {
 
     /// Applies an arithmetic operator outside the fast paths: a struct's operator method
     /// when the left operand has one, else the runtime's rule.
+    #[inline(never)]
     fn arith_slow(&mut self, op: ArithOp, a: Value, b: Value) -> RtResult<Value> {
         let name = match op {
             ArithOp::Add => "op_add",

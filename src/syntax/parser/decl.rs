@@ -142,10 +142,9 @@ impl<'t> Parser<'t> {
         let start = self.advance().span;
         let name = self.expect_ident("an enum name")?;
         self.expect(Punct::LBrace, "after the enum name")?;
-        let (variants, end) =
-            self.comma_list(Punct::RBrace, "to close the enum", |p| {
-                p.expect_ident("a variant name")
-            })?;
+        let (variants, end) = self.comma_list(Punct::RBrace, "to close the enum", |p| {
+            p.expect_ident("a variant name")
+        })?;
         Ok(Stmt {
             kind: StmtKind::Enum { name, variants },
             span: start.to(end),

@@ -1,9 +1,6 @@
 //! Operators: precedence climbing over the binary operators, then the prefix and postfix
-//! forms (LANGUAGE.md §3). Primary forms live in `primary`.
-//!
-//! Functions on the recursive path combine results with `map`/`and_then` instead of `?`
-//! so that their frames hold no `Expr` temporaries: nesting depth costs little native
-//! stack even in an unoptimized build.
+//! forms (LANGUAGE.md §3). Primary forms live in `primary`. Mind the stack-use note in
+//! the `parser` module docs.
 
 use super::{PResult, Parser};
 use crate::syntax::ast::{BinaryOp, Expr, ExprKind, UnaryOp};
@@ -116,10 +113,6 @@ impl<'t> Parser<'t> {
     pub(super) fn unary(&mut self) -> PResult<Expr> {
         let depth = self.expr_depth;
         self.enter_expr()?;
-        let marker = 0u8;
-        if depth == 10 || depth == 20 {
-            eprintln!("STACK {depth} {:p}", &marker);
-        }
         let result = match self.peek().kind {
             TokenKind::Punct(Punct::Minus) => self.prefix(UnaryOp::Neg),
             TokenKind::Punct(Punct::Bang) => self.prefix(UnaryOp::Not),

@@ -3,7 +3,8 @@
 
 use super::{self_ident, PResult, Parser};
 use crate::syntax::ast::{
-    Binding, Block, Expr, ExprKind, Ident, MatchCase, PatItem, Pattern, Stmt, StmtKind, Target, TargetStep,
+    Binding, Block, Expr, ExprKind, Ident, MatchCase, PatItem, Pattern, Stmt, StmtKind, Target,
+    TargetStep,
 };
 use crate::syntax::span::Span;
 use crate::syntax::token::{Keyword, Punct, StrSegment, TokenKind};

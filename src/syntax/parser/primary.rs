@@ -1,8 +1,7 @@
 //! Primary expressions: literals, names and the forms an identifier can start
 //! (`Ok(..)`, `None`, `throw(..)`, `Enum::Variant`, struct literals), brackets, function
-//! expressions and the §20 `await`/`yield` forms.
-//!
-//! As in `expr`, functions that recurse keep `Expr` temporaries out of their own frames.
+//! expressions and the §20 `await`/`yield` forms. Mind the stack-use note in the `parser`
+//! module docs.
 
 use std::rc::Rc;
 
@@ -155,10 +154,11 @@ impl<'t> Parser<'t> {
         if self.eat(Punct::LParen).is_none() {
             return Err(self.expected(&format!("'(' after '{}'", callee.name)));
         }
-        self.bracketed(Self::expr).and_then(|value| match self.eat(Punct::RParen) {
-            Some(close) => Ok((value, close.span)),
-            None => Err(self.expected(&format!("')' after the {} value", callee.name))),
-        })
+        self.bracketed(Self::expr)
+            .and_then(|value| match self.eat(Punct::RParen) {
+                Some(close) => Ok((value, close.span)),
+                None => Err(self.expected(&format!("')' after the {} value", callee.name))),
+            })
     }
 
     /// `throw "(" expr ")"`
@@ -203,11 +203,15 @@ impl<'t> Parser<'t> {
     /// `IDENT "{" [ IDENT ":" eq { "," IDENT ":" eq } [","] ] "}"`
     fn struct_literal(&mut self, name: Ident) -> PResult<Expr> {
         self.advance();
-        self.comma_list(Punct::RBrace, "to close the struct literal", Self::field_value)
-            .map(|(fields, close)| Expr {
-                span: name.span.to(close),
-                kind: ExprKind::StructLit { name, fields },
-            })
+        self.comma_list(
+            Punct::RBrace,
+            "to close the struct literal",
+            Self::field_value,
+        )
+        .map(|(fields, close)| Expr {
+            span: name.span.to(close),
+            kind: ExprKind::StructLit { name, fields },
+        })
     }
 
     /// `IDENT ":" eq` in a struct literal.
@@ -220,11 +224,15 @@ impl<'t> Parser<'t> {
     /// `"[" [ ["..."] eq { "," ["..."] eq } [","] ] "]"`
     fn array(&mut self) -> PResult<Expr> {
         let open = self.advance().span;
-        self.comma_list(Punct::RBracket, "to close the array literal", Self::array_item)
-            .map(|(items, close)| Expr {
-                kind: ExprKind::Array(items),
-                span: open.to(close),
-            })
+        self.comma_list(
+            Punct::RBracket,
+            "to close the array literal",
+            Self::array_item,
+        )
+        .map(|(items, close)| Expr {
+            kind: ExprKind::Array(items),
+            span: open.to(close),
+        })
     }
 
     fn array_item(&mut self) -> PResult<ArrayItem> {

@@ -1,7 +1,5 @@
-//! Statements of the core (LANGUAGE.md §3 `stmt`); the §20 forms are in `later`.
-//!
-//! As in `expr`, rules that contain blocks combine results with `map`/`and_then`, so the
-//! frames that stay on the native stack while a nested block is parsed remain small.
+//! Statements of the core (LANGUAGE.md §3 `stmt`); the §20 forms are in `later`. Mind
+//! the stack-use note in the `parser` module docs.
 
 use std::rc::Rc;
 
@@ -158,7 +156,8 @@ impl<'t> Parser<'t> {
     /// An expression statement, or an assignment when an assignment operator follows.
     fn expr_or_assign(&mut self) -> PResult<Stmt> {
         let first = self.peek();
-        self.expr().and_then(|expr| self.assignment_rest(first, expr))
+        self.expr()
+            .and_then(|expr| self.assignment_rest(first, expr))
     }
 
     /// After the expression `lhs` that started with `first`: an assignment if an
