@@ -3,6 +3,7 @@
 
 mod disasm;
 pub mod opcodes;
+mod verify;
 
 use std::cell::Cell;
 use std::rc::Rc;
@@ -11,6 +12,7 @@ use ruff_runtime::Value;
 
 pub use disasm::disassemble;
 pub use opcodes::{Binding, ConstIdx, GlobalIdx, Op, Reg, Target, Wrapper, NO_REG};
+pub use verify::{verify, VerifyError};
 
 /// A whole compiled program.
 pub struct Program {

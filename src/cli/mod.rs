@@ -7,7 +7,9 @@ mod run;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
-/// Exit status for usage errors and files that cannot be read.
+/// Exit status for a bad command line.
+pub const EXIT_USAGE: i32 = 1;
+/// Exit status for a program file that cannot be read (missing, unreadable, not UTF-8).
 pub const EXIT_INPUT: i32 = 2;
 /// Exit status for lexical, syntax and static errors.
 pub const EXIT_PARSE: i32 = 3;
@@ -20,7 +22,7 @@ pub const EXIT_RUNTIME: i32 = 4;
     version,
     about = "Run, check and inspect programs in the Ruff language",
     after_help = "Exit status: 0 success (or a top-level return), n for exit(n), \
-                  2 usage error or unreadable file, 3 parse or static error, \
+                  1 bad command line, 2 unreadable program file, 3 parse or static error, \
                   4 uncaught runtime error."
 )]
 struct Cli {
@@ -58,7 +60,7 @@ pub fn main() -> i32 {
         Ok(cli) => cli,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_INPUT } else { 0 };
+            return if e.use_stderr() { EXIT_USAGE } else { 0 };
         }
     };
     init_logging();

@@ -88,7 +88,16 @@ fn run_source(source: &SourceFile, options: Options) -> i32 {
         micros = started.elapsed().as_micros() as u64,
         "parsed and compiled"
     );
-    let mut vm = Vm::new(program, source.lines.clone(), Io::standard(), options);
+    let mut vm = match Vm::new(program, source.lines.clone(), Io::standard(), options) {
+        Ok(vm) => vm,
+        Err(e) => {
+            eprintln!(
+                "internal error: the compiler produced invalid bytecode: {}",
+                e.0
+            );
+            return EXIT_RUNTIME;
+        }
+    };
     let outcome = vm.run();
     vm.flush();
     match outcome {

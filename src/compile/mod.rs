@@ -264,3 +264,5 @@ impl Compiler {
         (f.upvalues.len() - 1) as u16
     }
 }
+#[cfg(test)]
+mod tests;

@@ -38,29 +38,16 @@ impl Compiler {
         value: &Expr,
         op_span: Span,
     ) {
-        let src = if op == AssignOp::Set {
-            self.expr_any(value)
-        } else {
-            let binary = match op {
-                AssignOp::Add => BinaryOp::Add,
-                AssignOp::Sub => BinaryOp::Sub,
-                AssignOp::Mul => BinaryOp::Mul,
-                AssignOp::Div => BinaryOp::Div,
-                _ => BinaryOp::Mod,
-            };
-            let combined = Expr {
-                kind: ExprKind::Binary {
-                    op: binary,
-                    op_span,
-                    lhs: Box::new(target_as_expr(target)),
-                    rhs: Box::new(value.clone()),
-                },
-                span: op_span,
-            };
-            let r = self.func().alloc();
-            self.expr_to(&combined, r);
-            r
-        };
+        let compound = (op != AssignOp::Set).then(|| compound_value(target, op, value, op_span));
+        let value = compound.as_ref().unwrap_or(value);
+        if target.path.is_empty() {
+            if let Some(reg) = self.direct_target(&target.root.name, value) {
+                self.expr_to(value, reg);
+                self.func().mark_defined(&target.root.name);
+                return;
+            }
+        }
+        let src = self.expr_any(value);
         if target.path.is_empty() {
             self.func().location = target.root.span.start;
             return self.assign_name(&target.root.name, src);
@@ -77,6 +64,30 @@ impl Compiler {
         let path = self.place_path(&steps);
         self.func().location = target.root.span.start;
         self.store_place(&target.root, path, keys, src, None);
+    }
+
+    /// The register to compute `value` straight into when assigning it to `name`: a plain,
+    /// mutable, existing local, and a value whose instruction writes its destination only
+    /// after reading all its operands.
+    fn direct_target(&mut self, name: &Rc<str>, value: &Expr) -> Option<Reg> {
+        let writes_last = matches!(
+            value.kind,
+            ExprKind::Binary { .. }
+                | ExprKind::Unary { .. }
+                | ExprKind::Int(_)
+                | ExprKind::Float(_)
+                | ExprKind::Bool(_)
+                | ExprKind::Null
+                | ExprKind::Field { .. }
+                | ExprKind::Index { .. }
+        );
+        if !writes_last || (&**name == "self" && self.func_ref().receiver_fields) {
+            return None;
+        }
+        match self.resolve(name) {
+            NameRef::Local(local) if !local.boxed && local.kind.is_mutable() => Some(local.reg),
+            _ => None,
+        }
     }
 
     /// Evaluates the index expressions of `steps` into consecutive registers.
@@ -249,10 +260,8 @@ impl Compiler {
             }
             None => self.expr_to(receiver, recv),
         }
-        let mut next = base + 2;
-        for arg in first.into_iter().chain(args) {
-            self.expr_to(arg, next);
-            next += 1;
+        for (reg, arg) in (base + 2..).zip(first.into_iter().chain(args)) {
+            self.expr_to(arg, reg);
         }
         let name_k = self.func().const_str(&name.name);
         self.func().location = receiver.span.start;
@@ -433,6 +442,26 @@ impl Compiler {
                 });
             }
         }
+    }
+}
+
+/// `t op= e` as the value `t op e` (§3).
+fn compound_value(target: &Target, op: AssignOp, value: &Expr, op_span: Span) -> Expr {
+    let binary = match op {
+        AssignOp::Add => BinaryOp::Add,
+        AssignOp::Sub => BinaryOp::Sub,
+        AssignOp::Mul => BinaryOp::Mul,
+        AssignOp::Div => BinaryOp::Div,
+        _ => BinaryOp::Mod,
+    };
+    Expr {
+        kind: ExprKind::Binary {
+            op: binary,
+            op_span,
+            lhs: Box::new(target_as_expr(target)),
+            rhs: Box::new(value.clone()),
+        },
+        span: op_span,
     }
 }
 

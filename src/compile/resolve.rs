@@ -58,7 +58,10 @@ impl Compiler {
             let certain =
                 !local.maybe_undef || (!receiver_fields && self.func_ref().is_defined(name));
             if certain {
-                return NameRef::Local(local);
+                return NameRef::Local(Local {
+                    maybe_undef: false,
+                    ..local
+                });
             }
             let upval = self.upvalue_for(level, name);
             if !receiver_fields && upval.is_none() && !self.global_names.contains(name) {

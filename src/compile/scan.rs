@@ -317,11 +317,11 @@ pub fn for_each_subexpr<'a>(expr: &'a Expr, f: &mut dyn FnMut(&'a Expr)) {
         ExprKind::Unary { operand, .. } => f(operand),
         ExprKind::Call { callee, args } => {
             f(callee);
-            args.iter().for_each(|a| f(a));
+            args.iter().for_each(&mut *f);
         }
         ExprKind::MethodCall { receiver, args, .. } => {
             f(receiver);
-            args.iter().for_each(|a| f(a));
+            args.iter().for_each(&mut *f);
         }
         ExprKind::Field { object, .. } | ExprKind::OptField { object, .. } => f(object),
         ExprKind::Try { operand, .. } => f(operand),

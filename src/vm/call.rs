@@ -9,13 +9,13 @@ use super::{Frame, Vm};
 use crate::bytecode::Capture;
 
 impl Vm {
-    /// The captured cell `idx` of the running closure.
+    /// The captured cell `idx` of the running closure (held in its frame's `ret` register).
     pub(super) fn upval(&self, idx: u16) -> Cell {
-        self.frames
-            .last()
-            .and_then(|f| f.closure.as_ref())
-            .map(|c| c.captures[idx as usize].clone())
-            .expect("captured variables exist only inside closures")
+        let closure = self.frames.last().map(|f| &self.regs[f.ret]);
+        match closure {
+            Some(Value::Func(f)) => f.captures[idx as usize].clone(),
+            _ => unreachable!("captured variables exist only inside closures"),
+        }
     }
 
     /// Creates a closure of function `proto`, capturing from the frame at `base`.
@@ -39,43 +39,57 @@ impl Vm {
         }))
     }
 
-    /// Pushes a frame running `func` with its arguments (and receiver, for methods) already
-    /// in `regs[base..]`; the result will go to `regs[ret]`.
+    /// Pushes a frame running function `proto` with its arguments (and receiver, for
+    /// methods) already in `regs[base..]`. `regs[ret]` must hold the closure: it receives
+    /// the result later.
+    #[inline]
     fn push_frame(
         &mut self,
-        func: &Rc<FuncObj>,
+        proto: u32,
         base: usize,
         argc: usize,
         ret: usize,
         receiver: bool,
     ) -> RtResult<()> {
-        let proto = &self.program.protos[func.proto as usize];
-        if argc != proto.arity as usize {
+        let function = &self.program.protos[proto as usize];
+        if argc != function.arity as usize {
             return raise(format!(
                 "{} expects {} arguments, got {argc}",
-                proto.name, proto.arity
+                function.name, function.arity
             ));
         }
         if self.frames.len() > self.options.call_depth_limit {
             return raise(format!(
                 "Maximum call depth of {} exceeded while calling {}",
-                self.options.call_depth_limit, proto.name
+                self.options.call_depth_limit, function.name
             ));
         }
-        let needed = base + proto.num_regs as usize + 1;
+        let needed = base + function.num_regs as usize + 1;
         if self.regs.len() < needed {
             self.regs.resize(needed, Value::Null);
         }
-        proto.hotness.set(proto.hotness.get().wrapping_add(1));
+        function.hotness.set(function.hotness.get().wrapping_add(1));
         self.frames.push(Frame {
-            proto: func.proto,
-            closure: Some(func.clone()),
+            proto,
             pc: 0,
             base,
             ret,
             receiver,
         });
         Ok(())
+    }
+
+    /// `Call` at absolute register `at`: callee there, arguments after it. Returns
+    /// whether a frame was pushed (the dispatch loop must switch to it).
+    #[inline]
+    pub(super) fn call_register(&mut self, at: usize, argc: usize) -> RtResult<bool> {
+        if let Value::Func(f) = &self.regs[at] {
+            let proto = f.proto;
+            self.push_frame(proto, at + 1, argc, at, false)?;
+            return Ok(true);
+        }
+        let callee = self.regs[at].clone();
+        self.call_at(callee, at + 1, argc, at)
     }
 
     /// Calls `callee` with the `argc` arguments in `regs[args..]`, result to `regs[ret]`.
@@ -89,7 +103,9 @@ impl Vm {
     ) -> RtResult<bool> {
         match callee {
             Value::Func(f) => {
-                self.push_frame(&f, args, argc, ret, false)?;
+                let proto = f.proto;
+                self.regs[ret] = Value::Func(f);
+                self.push_frame(proto, args, argc, ret, false)?;
                 Ok(true)
             }
             Value::Native(id) => {
@@ -115,7 +131,9 @@ impl Vm {
                     match self.methods.get(&obj.name).and_then(|m| m.get(name)) {
                         Some(Value::Func(method)) => {
                             let method = method.clone();
-                            self.push_frame(&method, at + 1, argc, at, true)?;
+                            let proto = method.proto;
+                            self.regs[at] = Value::Func(method);
+                            self.push_frame(proto, at + 1, argc, at, true)?;
                             return Ok(true);
                         }
                         _ => return raise(format!("Field not found: {name}")),
@@ -198,7 +216,8 @@ impl Vm {
         for (i, value) in receiver.into_iter().chain(args.iter().cloned()).enumerate() {
             self.regs[base + i] = value;
         }
-        self.push_frame(func, base, args.len(), ret, is_method)?;
+        self.regs[ret] = Value::Func(func.clone());
+        self.push_frame(func.proto, base, args.len(), ret, is_method)?;
         let entry = self.frames.len() - 1;
         self.execute(entry)
     }

@@ -54,19 +54,6 @@ fn set_float(slot: &mut Value, v: f64) {
     }
 }
 
-/// Copies register `src` to register `dst`, scalars without a temporary.
-#[inline(always)]
-fn copy_reg(regs: &mut [Value], dst: usize, src: usize) {
-    match regs[src] {
-        Value::Int(i) => set_int(&mut regs[dst], i),
-        Value::Float(x) => set_float(&mut regs[dst], x),
-        _ => {
-            let value = regs[src].clone();
-            regs[dst] = value;
-        }
-    }
-}
-
 /// The int/int and float/float cases of an ordering comparison.
 #[inline(always)]
 fn compare_fast(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
@@ -83,6 +70,17 @@ fn compare_fast(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
     })
 }
 
+/// An ordering comparison of two ints.
+#[inline(always)]
+fn int_compare(op: CmpOp, x: i64, y: i64) -> bool {
+    match op {
+        CmpOp::Lt => x < y,
+        CmpOp::Le => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::Ge => x >= y,
+    }
+}
+
 /// Equality with the int/int case inlined.
 #[inline(always)]
 fn equal_fast(a: &Value, b: &Value) -> bool {
@@ -92,8 +90,9 @@ fn equal_fast(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Records the operand tags an instruction saw, for tier 1. Stores only when the set
-/// grows, so a monomorphic site costs a load and a predictable branch.
+/// Records the operand tags an instruction saw, for tier 1. The int/int fast paths do not
+/// record: an executed site with no feedback has seen only ints. Stores only when the
+/// set grows.
 #[inline(always)]
 fn record(proto: &Proto, pc: usize, a: &Value, b: &Value) {
     let slot = &proto.feedback[pc];
@@ -138,6 +137,17 @@ impl Vm {
             let (proto_index, mut pc, base) = (frame.proto as usize, frame.pc, frame.base);
             let proto = &program.protos[proto_index];
             let code = &proto.code[..];
+            // The current frame's register window. `verify` proved every register operand
+            // of `proto` is below its `num_regs`, and `push_frame`/`run` keep
+            // `self.regs.len() > base + num_regs`. Only calls can grow (reallocate)
+            // `self.regs`; `refresh!` re-derives the pointer after each of them, and
+            // switching frames re-derives it too.
+            let mut regs: *mut Value = self.regs[base..].as_mut_ptr();
+            macro_rules! refresh {
+                () => {
+                    regs = self.regs[base..].as_mut_ptr()
+                };
+            }
 
             macro_rules! fail {
                 ($error:expr) => {{
@@ -159,7 +169,9 @@ impl Vm {
             }
             macro_rules! reg {
                 ($r:expr) => {
-                    self.regs[base + $r as usize]
+                    // SAFETY: `$r` is a verified register of this frame and `regs` is
+                    // current (see above).
+                    (*unsafe { &mut *regs.add($r as usize) })
                 };
             }
             macro_rules! save_pc {
@@ -173,7 +185,6 @@ impl Vm {
                 ($op:expr, $dst:expr, $a:expr, $bval:expr) => {{
                     let a = &reg!($a);
                     let b = $bval;
-                    record(proto, pc - 1, a, b);
                     let numbers = match (a, b) {
                         (&Value::Int(x), &Value::Int(y)) => match int_op($op, x, y) {
                             Some(v) => {
@@ -187,24 +198,30 @@ impl Vm {
                         (&Value::Float(x), &Value::Int(y)) => Some((x, y as f64)),
                         _ => None,
                     };
+                    record(proto, pc - 1, a, b);
                     if let Some(v) = numbers.and_then(|(x, y)| float_op($op, x, y)) {
                         set_float(&mut reg!($dst), v);
                         continue;
                     }
                     let (a, b) = (a.clone(), b.clone());
                     save_pc!();
-                    let value = tri!(self.arith_slow($op, a, b));
-                    reg!($dst) = value;
+                    let value = self.arith_slow($op, a, b);
+                    refresh!();
+                    reg!($dst) = tri!(value);
                 }};
             }
             macro_rules! compare {
                 ($op:expr, $a:expr, $bval:expr) => {{
                     let a = &reg!($a);
                     let b = $bval;
-                    record(proto, pc - 1, a, b);
-                    match compare_fast($op, a, b) {
-                        Some(result) => result,
-                        None => tri!(ops::compare($op, a, b)),
+                    if let (Value::Int(x), Value::Int(y)) = (a, b) {
+                        int_compare($op, *x, *y)
+                    } else {
+                        record(proto, pc - 1, a, b);
+                        match compare_fast($op, a, b) {
+                            Some(result) => result,
+                            None => tri!(ops::compare($op, a, b)),
+                        }
                     }
                 }};
             }
@@ -217,12 +234,19 @@ impl Vm {
             }
 
             loop {
-                let op = code[pc];
+                // SAFETY: `verify` proved every jump target and handler is inside the
+                // code and that the code ends with a return or jump, so `pc` never leaves it.
+                let op = unsafe { code.get_unchecked(pc) };
                 pc += 1;
-                match op {
-                    Op::Move { dst, src } => {
-                        copy_reg(&mut self.regs, base + dst as usize, base + src as usize)
-                    }
+                match *op {
+                    Op::Move { dst, src } => match reg!(src) {
+                        Value::Int(i) => set_int(&mut reg!(dst), i),
+                        Value::Float(x) => set_float(&mut reg!(dst), x),
+                        _ => {
+                            let value = reg!(src).clone();
+                            reg!(dst) = value;
+                        }
+                    },
                     Op::LoadNull { dst } => reg!(dst) = Value::Null,
                     Op::LoadBool { dst, value } => reg!(dst) = Value::Bool(value),
                     Op::LoadInt { dst, value } => set_int(&mut reg!(dst), value as i64),
@@ -249,11 +273,15 @@ impl Vm {
                     },
                     Op::SetGlobal { src, g } => {
                         let value = reg!(src).clone();
-                        tri!(self.set_global(g, value));
+                        let result = self.set_global(g, value);
+                        refresh!();
+                        tri!(result);
                     }
                     Op::DefGlobal { src, g, kind, site } => {
                         let value = reg!(src).clone();
-                        tri!(self.def_global(g, value, kind, site));
+                        let result = self.def_global(g, value, kind, site);
+                        refresh!();
+                        tri!(result);
                     }
 
                     Op::NewCell { dst } => {
@@ -291,7 +319,9 @@ impl Vm {
                     }
                     Op::SetName { src, name } => {
                         let value = reg!(src).clone();
-                        tri!(self.set_name(&proto.dyn_names[name as usize], base, value));
+                        let result = self.set_name(&proto.dyn_names[name as usize], base, value);
+                        refresh!();
+                        tri!(result);
                     }
 
                     Op::Add { dst, a, b } => arith!(ArithOp::Add, dst, a, &reg!(b)),
@@ -317,8 +347,9 @@ impl Vm {
                     Op::Neg { dst, src } => {
                         let value = reg!(src).clone();
                         save_pc!();
-                        let result = tri!(self.unary_slow("op_neg", value, ops::negate));
-                        reg!(dst) = result;
+                        let result = self.unary_slow("op_neg", value, ops::negate);
+                        refresh!();
+                        reg!(dst) = tri!(result);
                     }
                     Op::Not { dst, src } => {
                         let value = match &reg!(src) {
@@ -326,7 +357,9 @@ impl Vm {
                             other => {
                                 let other = other.clone();
                                 save_pc!();
-                                tri!(self.unary_slow("op_not", other, ops::not))
+                                let result = self.unary_slow("op_not", other, ops::not);
+                                refresh!();
+                                tri!(result)
                             }
                         };
                         reg!(dst) = value;
@@ -424,8 +457,9 @@ impl Vm {
                     Op::Call { base: b, argc } => {
                         save_pc!();
                         let at = base + b as usize;
-                        let callee = self.regs[at].clone();
-                        if tri!(self.call_at(callee, at + 1, argc as usize, at)) {
+                        let entered = self.call_register(at, argc as usize);
+                        refresh!();
+                        if tri!(entered) {
                             continue 'frames;
                         }
                     }
@@ -436,7 +470,9 @@ impl Vm {
                     } => {
                         save_pc!();
                         let at = base + b as usize;
-                        if tri!(self.call_method(at, argc as usize, proto.const_str(name))) {
+                        let entered = self.call_method(at, argc as usize, proto.const_str(name));
+                        refresh!();
+                        if tri!(entered) {
                             continue 'frames;
                         }
                     }
@@ -581,13 +617,17 @@ impl Vm {
                         let value = reg!(src).clone();
                         let keys = base + keys as usize;
                         let path = &proto.paths[path as usize];
-                        tri!(self.set_path_reg(base + reg as usize, path, keys, value));
+                        let result = self.set_path_reg(base + reg as usize, path, keys, value);
+                        refresh!();
+                        tri!(result);
                     }
                     Op::SetPathGlobal { g, path, keys, src } => {
                         let value = reg!(src).clone();
                         let keys = base + keys as usize;
                         let path = &proto.paths[path as usize];
-                        tri!(self.set_path_global(g, path, keys, value));
+                        let result = self.set_path_global(g, path, keys, value);
+                        refresh!();
+                        tri!(result);
                     }
                     Op::SetPathUpval {
                         idx,
@@ -599,7 +639,9 @@ impl Vm {
                         let keys = base + keys as usize;
                         let path = &proto.paths[path as usize];
                         let cell = self.upval(idx);
-                        tri!(self.set_path_cell(&cell, path, keys, value));
+                        let result = self.set_path_cell(&cell, path, keys, value);
+                        refresh!();
+                        tri!(result);
                     }
                     Op::SetPathName {
                         name,
@@ -611,7 +653,9 @@ impl Vm {
                         let keys = base + keys as usize;
                         let path = &proto.paths[path as usize];
                         let name = &proto.dyn_names[name as usize];
-                        tri!(self.set_path_name(name, base, path, keys, value));
+                        let result = self.set_path_name(name, base, path, keys, value);
+                        refresh!();
+                        tri!(result);
                     }
 
                     Op::ForPrep { iter, src } => {

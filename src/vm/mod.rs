@@ -16,7 +16,7 @@ use std::rc::Rc;
 use ruff_runtime::{builtins, Host, RtError, RtResult, VMContext, Value};
 use rustc_hash::FxHashMap;
 
-use crate::bytecode::{Binding, Program};
+use crate::bytecode::{verify, Binding, Program, VerifyError};
 use crate::syntax::span::LineIndex;
 
 pub use error::{Outcome, RuntimeError};
@@ -70,12 +70,11 @@ struct Global {
 /// One active call.
 struct Frame {
     proto: u32,
-    /// The closure being run (`None` for the top level), for its captured cells.
-    closure: Option<Rc<ruff_runtime::value::FuncObj>>,
     /// Index of the next instruction to run (saved while this frame is not on top).
     pc: usize,
     base: usize,
-    /// Absolute register that receives the return value.
+    /// Absolute register that receives the return value. Until then it holds the closure
+    /// being run, which keeps it alive and gives access to its captured cells.
     ret: usize,
     /// A method frame: register 0 holds the receiver, which the caller reads back.
     receiver: bool,
@@ -101,7 +100,15 @@ pub struct Vm {
 }
 
 impl Vm {
-    pub fn new(program: Program, lines: LineIndex, io: Io, options: Options) -> Vm {
+    /// Prepares to run `program`, which must pass the bytecode verifier (everything the
+    /// compiler produces does): the interpreter relies on it for memory safety.
+    pub fn new(
+        program: Program,
+        lines: LineIndex,
+        io: Io,
+        options: Options,
+    ) -> Result<Vm, VerifyError> {
+        verify(&program)?;
         let globals = program
             .globals
             .iter()
@@ -111,7 +118,7 @@ impl Vm {
                 site: 0,
             })
             .collect();
-        Vm {
+        Ok(Vm {
             program: Rc::new(program),
             lines,
             regs: Vec::with_capacity(1024),
@@ -124,7 +131,7 @@ impl Vm {
             pending: None,
             caught: None,
             location_override: None,
-        }
+        })
     }
 
     /// Runs the top-level code to its end.
@@ -135,7 +142,6 @@ impl Vm {
         self.regs.resize(num_regs + 1, Value::Null);
         self.frames.push(Frame {
             proto: main,
-            closure: None,
             pc: 0,
             base: 1,
             ret: 0,
@@ -207,3 +213,5 @@ impl Host for Vm {
         &mut self.ctx
     }
 }
+#[cfg(test)]
+mod tests;
