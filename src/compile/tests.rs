@@ -232,6 +232,37 @@ func bump(n) { total := total + n }
     assert_eq!(set.global, Some(g));
 }
 
+#[test]
+fn register_globals_only_where_no_global_machinery_can_observe_them() {
+    // (program, name, whether it gets a global slot)
+    let cases = [
+        ("x := 1\nx := 2\nprint(x)\n", "x", false),
+        ("let x := 1\nprint(x)\n", "x", false),
+        // Assigning an immutable name must fail at run time through the slot.
+        ("let x := 1\nx := 2\n", "x", true),
+        // Used before its creating statement: `Undefined variable` needs the slot.
+        ("print(x)\nx := 1\n", "x", true),
+        // The value mentions the name being created.
+        ("x := [x]\n", "x", true),
+        // Mentioned in a top-level `if` body (a scope of its own).
+        ("x := 0\nif true { x := 5 }\nprint(x)\n", "x", true),
+        // Bound by a `for` loop or declared twice.
+        ("for x in 3 { }\nprint(x)\n", "x", true),
+        ("let x := 1\nlet x := 2\n", "x", true),
+        // A builtin's name stays a global.
+        ("len := 1\nprint(len)\n", "len", true),
+    ];
+    for (src, name, slot) in cases {
+        let program = compile_src(src);
+        assert_eq!(
+            global_slot(&program, name).is_some(),
+            slot,
+            "{src:?}: {:?}",
+            ops(main_proto(&program))
+        );
+    }
+}
+
 // ---- 3. fib
 
 #[test]
@@ -325,7 +356,13 @@ func outer() {
     let (read, bump) = (lambdas[0], lambdas[1]);
     assert_eq!(read.captures, [Capture::Register(cell)]);
     assert_eq!(ops(read), ["GetUpval", "Return", "ReturnNull"]);
-    assert_eq!(read.code[0], Op::GetUpval { dst: 0, idx: 0 });
+    let (Op::GetUpval { dst, idx: 0 }, Op::Return { src }) = (read.code[0], read.code[1]) else {
+        panic!(
+            "expected GetUpval of capture 0 then Return: {:?}",
+            read.code
+        );
+    };
+    assert_eq!(dst, src);
 
     // `x += 1` in a closure is a plain assignment (§9): the closure's own function-wide
     // `x` does not exist yet, so it is a dynamic name that finds the captured cell.
@@ -756,4 +793,14 @@ fn disassembly_lists_every_function_and_instruction() {
         1
     );
     assert!(only.starts_with("function make_account (arity 2"));
+}
+
+#[test]
+fn compiled_examples_pass_the_bytecode_verifier() {
+    for (example, src) in EXAMPLES {
+        let program = compile_src(src);
+        if let Err(e) = crate::bytecode::verify(&program) {
+            panic!("{example}: {e:?}");
+        }
+    }
 }

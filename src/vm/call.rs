@@ -152,6 +152,7 @@ impl Vm {
 
     /// Pops the top frame, delivering `value` to its caller. Returns `Some(value)` when the
     /// popped frame was `entry`, the first frame of the current `execute`.
+    #[inline]
     pub(super) fn return_from_frame(&mut self, value: Value, entry: usize) -> Option<Value> {
         let frame = self.frames.pop()?;
         if frame.receiver {

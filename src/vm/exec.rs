@@ -4,9 +4,9 @@ use std::rc::Rc;
 
 use ruff_runtime::ops::{self, ArithOp, CmpOp};
 use ruff_runtime::value::{EnumObj, StructObj};
-use ruff_runtime::{equality, format, raise, RtError, RtResult, Value};
+use ruff_runtime::{equality, format, raise, tag, RtError, RtResult, Value};
 
-use super::Vm;
+use super::{Frame, Vm};
 use crate::bytecode::{Op, PatternTest, Proto, Wrapper, NO_REG};
 
 /// The int/int case of an arithmetic operator; `None` on overflow or a zero divisor,
@@ -81,6 +81,17 @@ fn int_compare(op: CmpOp, x: i64, y: i64) -> bool {
     }
 }
 
+/// An ordering comparison of two floats (false when either is NaN).
+#[inline(always)]
+fn float_compare(op: CmpOp, x: f64, y: f64) -> bool {
+    match op {
+        CmpOp::Lt => x < y,
+        CmpOp::Le => x <= y,
+        CmpOp::Gt => x > y,
+        CmpOp::Ge => x >= y,
+    }
+}
+
 /// Equality with the int/int case inlined.
 #[inline(always)]
 fn equal_fast(a: &Value, b: &Value) -> bool {
@@ -90,17 +101,33 @@ fn equal_fast(a: &Value, b: &Value) -> bool {
     }
 }
 
-/// Records the operand tags an instruction saw, for tier 1. The int/int fast paths do not
-/// record: an executed site with no feedback has seen only ints. Stores only when the
-/// set grows.
+/// The feedback bits for operand tags `a` and `b` (operand a in bits 0..31, b above).
 #[inline(always)]
-fn record(proto: &Proto, pc: usize, a: &Value, b: &Value) {
-    let slot = &proto.feedback[pc];
-    let seen = (1u64 << a.tag()) | (1u64 << (32 + b.tag()));
+const fn tag_bits(a: u8, b: u8) -> u64 {
+    (1u64 << a) | (1u64 << (32 + b))
+}
+
+/// Feedback of a float/float operation.
+const FLOAT_FLOAT: u64 = tag_bits(tag::FLOAT, tag::FLOAT);
+
+/// Records operand tags an instruction saw, for tier 1. The int/int fast paths do not
+/// record: an executed site with no feedback has seen only ints. Stores only when the
+/// set grows, so a monomorphic site costs a load and a predictable branch.
+#[inline(always)]
+fn record_bits(proto: &Proto, pc: usize, seen: u64) {
+    // SAFETY: `verify` proved `feedback` has one slot per instruction, and `pc` indexes
+    // the instruction being run.
+    let slot = unsafe { proto.feedback.get_unchecked(pc) };
     let old = slot.get();
     if old & seen != seen {
         slot.set(old | seen);
     }
+}
+
+/// Records the tags of two operands.
+#[inline(always)]
+fn record(proto: &Proto, pc: usize, a: &Value, b: &Value) {
+    record_bits(proto, pc, tag_bits(a.tag(), b.tag()));
 }
 
 fn pattern_matches(test: &PatternTest, value: &Value) -> bool {
@@ -134,9 +161,9 @@ impl Vm {
             let Some(frame) = self.frames.last() else {
                 return Ok(Value::Null);
             };
-            let (proto_index, mut pc, base) = (frame.proto as usize, frame.pc, frame.base);
-            let proto = &program.protos[proto_index];
-            let code = &proto.code[..];
+            let (proto_index, mut pc, mut base) = (frame.proto as usize, frame.pc, frame.base);
+            let mut proto = &program.protos[proto_index];
+            let mut code = &proto.code[..];
             // The current frame's register window. `verify` proved every register operand
             // of `proto` is below its `num_regs`, and `push_frame`/`run` keep
             // `self.regs.len() > base + num_regs`. Only calls can grow (reallocate)
@@ -146,6 +173,13 @@ impl Vm {
             macro_rules! refresh {
                 () => {
                     regs = self.regs[base..].as_mut_ptr()
+                };
+            }
+
+            macro_rules! konst {
+                ($k:expr) => {
+                    // SAFETY: `verify` proved every constant operand is below `consts.len()`.
+                    unsafe { proto.consts.get_unchecked($k as usize) }
                 };
             }
 
@@ -193,12 +227,23 @@ impl Vm {
                             }
                             None => None,
                         },
-                        (&Value::Float(x), &Value::Float(y)) => Some((x, y)),
-                        (&Value::Int(x), &Value::Float(y)) => Some((x as f64, y)),
-                        (&Value::Float(x), &Value::Int(y)) => Some((x, y as f64)),
-                        _ => None,
+                        (&Value::Float(x), &Value::Float(y)) => {
+                            record_bits(proto, pc - 1, FLOAT_FLOAT);
+                            Some((x, y))
+                        }
+                        (&Value::Int(x), &Value::Float(y)) => {
+                            record(proto, pc - 1, a, b);
+                            Some((x as f64, y))
+                        }
+                        (&Value::Float(x), &Value::Int(y)) => {
+                            record(proto, pc - 1, a, b);
+                            Some((x, y as f64))
+                        }
+                        _ => {
+                            record(proto, pc - 1, a, b);
+                            None
+                        }
                     };
-                    record(proto, pc - 1, a, b);
                     if let Some(v) = numbers.and_then(|(x, y)| float_op($op, x, y)) {
                         set_float(&mut reg!($dst), v);
                         continue;
@@ -216,6 +261,9 @@ impl Vm {
                     let b = $bval;
                     if let (Value::Int(x), Value::Int(y)) = (a, b) {
                         int_compare($op, *x, *y)
+                    } else if let (Value::Float(x), Value::Float(y)) = (a, b) {
+                        record_bits(proto, pc - 1, FLOAT_FLOAT);
+                        float_compare($op, *x, *y)
                     } else {
                         record(proto, pc - 1, a, b);
                         match compare_fast($op, a, b) {
@@ -250,7 +298,7 @@ impl Vm {
                     Op::LoadNull { dst } => reg!(dst) = Value::Null,
                     Op::LoadBool { dst, value } => reg!(dst) = Value::Bool(value),
                     Op::LoadInt { dst, value } => set_int(&mut reg!(dst), value as i64),
-                    Op::LoadConst { dst, k } => reg!(dst) = proto.consts[k as usize].clone(),
+                    Op::LoadConst { dst, k } => reg!(dst) = konst!(k).clone(),
                     Op::LoadNone { dst } => reg!(dst) = Value::None,
                     Op::LoadUndef { dst } => reg!(dst) = Value::Undef,
                     Op::CheckDefined { reg, name } => {
@@ -330,19 +378,19 @@ impl Vm {
                     Op::Div { dst, a, b } => arith!(ArithOp::Div, dst, a, &reg!(b)),
                     Op::Mod { dst, a, b } => arith!(ArithOp::Mod, dst, a, &reg!(b)),
                     Op::AddK { dst, a, k } => {
-                        arith!(ArithOp::Add, dst, a, &proto.consts[k as usize])
+                        arith!(ArithOp::Add, dst, a, konst!(k))
                     }
                     Op::SubK { dst, a, k } => {
-                        arith!(ArithOp::Sub, dst, a, &proto.consts[k as usize])
+                        arith!(ArithOp::Sub, dst, a, konst!(k))
                     }
                     Op::MulK { dst, a, k } => {
-                        arith!(ArithOp::Mul, dst, a, &proto.consts[k as usize])
+                        arith!(ArithOp::Mul, dst, a, konst!(k))
                     }
                     Op::DivK { dst, a, k } => {
-                        arith!(ArithOp::Div, dst, a, &proto.consts[k as usize])
+                        arith!(ArithOp::Div, dst, a, konst!(k))
                     }
                     Op::ModK { dst, a, k } => {
-                        arith!(ArithOp::Mod, dst, a, &proto.consts[k as usize])
+                        arith!(ArithOp::Mod, dst, a, konst!(k))
                     }
                     Op::Neg { dst, src } => {
                         let value = reg!(src).clone();
@@ -402,22 +450,22 @@ impl Vm {
                         jump_unless!(!equal_fast(&reg!(a), &reg!(b)), target)
                     }
                     Op::JumpIfNotLtK { a, k, target } => {
-                        jump_unless!(compare!(CmpOp::Lt, a, &proto.consts[k as usize]), target)
+                        jump_unless!(compare!(CmpOp::Lt, a, konst!(k)), target)
                     }
                     Op::JumpIfNotLeK { a, k, target } => {
-                        jump_unless!(compare!(CmpOp::Le, a, &proto.consts[k as usize]), target)
+                        jump_unless!(compare!(CmpOp::Le, a, konst!(k)), target)
                     }
                     Op::JumpIfNotGtK { a, k, target } => {
-                        jump_unless!(compare!(CmpOp::Gt, a, &proto.consts[k as usize]), target)
+                        jump_unless!(compare!(CmpOp::Gt, a, konst!(k)), target)
                     }
                     Op::JumpIfNotGeK { a, k, target } => {
-                        jump_unless!(compare!(CmpOp::Ge, a, &proto.consts[k as usize]), target)
+                        jump_unless!(compare!(CmpOp::Ge, a, konst!(k)), target)
                     }
                     Op::JumpIfNotEqK { a, k, target } => {
-                        jump_unless!(equal_fast(&reg!(a), &proto.consts[k as usize]), target)
+                        jump_unless!(equal_fast(&reg!(a), konst!(k)), target)
                     }
                     Op::JumpIfNotNeK { a, k, target } => {
-                        jump_unless!(!equal_fast(&reg!(a), &proto.consts[k as usize]), target)
+                        jump_unless!(!equal_fast(&reg!(a), konst!(k)), target)
                     }
 
                     Op::Truthy { dst, src } => {
@@ -457,6 +505,33 @@ impl Vm {
                     Op::Call { base: b, argc } => {
                         save_pc!();
                         let at = base + b as usize;
+                        if let Value::Func(f) = &reg!(b) {
+                            // The common case, switched to in place: a closure called with
+                            // the right arity, below the depth limit, registers in reach.
+                            let callee = &program.protos[f.proto as usize];
+                            let callee_index = f.proto;
+                            let callee_base = at + 1;
+                            if argc == callee.arity
+                                && self.frames.len() <= self.options.call_depth_limit
+                                && self.regs.len() > callee_base + callee.num_regs as usize
+                            {
+                                save_pc!();
+                                callee.hotness.set(callee.hotness.get().wrapping_add(1));
+                                self.frames.push(Frame {
+                                    proto: callee_index,
+                                    pc: 0,
+                                    base: callee_base,
+                                    ret: at,
+                                    receiver: false,
+                                });
+                                proto = callee;
+                                code = &callee.code[..];
+                                base = callee_base;
+                                pc = 0;
+                                refresh!();
+                                continue;
+                            }
+                        }
                         let entered = self.call_register(at, argc as usize);
                         refresh!();
                         if tri!(entered) {

@@ -181,6 +181,51 @@ fn string_plus_int_is_an_invalid_operation() {
     );
 }
 
+#[test]
+fn fused_compare_jumps_agree_with_comparison_values() {
+    // Each `if` compiles to a fused compare-and-jump; each printed comparison to a
+    // value-producing compare. Both must follow §7 (float epsilon, NaN, int/float).
+    let src = "\
+x := 0.1 + 0.2
+y := 0.3
+nan := pow(10.0, 400.0) - pow(10.0, 400.0)
+print(x == 0.3, x == y, x != 0.3, nan == nan, nan != nan, 10.0 == 10, 2 < 2.5)
+if x == 0.3 { print(\"eqK\") }
+if x == y { print(\"eq\") }
+if x != 0.3 { print(\"bad neK\") }
+if nan == nan { print(\"bad nan eq\") }
+if nan != nan { print(\"nan ne\") }
+if nan < 1 { print(\"bad nan lt\") }
+if nan >= 1 { print(\"bad nan ge\") }
+if 10.0 == 10 { print(\"int float eq\") }
+n := 5
+if n >= 5.0 { print(\"ge mixed\") }
+if n < 5.5 { print(\"lt mixed\") }
+if \"B\" < \"a\" { print(\"bytewise\") }
+";
+    assert_eq!(
+        output(src),
+        "true true false false true true true\neqK\neq\nnan ne\nint float eq\nge mixed\nlt mixed\nbytewise\n"
+    );
+}
+
+#[test]
+fn fused_compare_of_unorderable_values_is_an_error() {
+    let src = "\
+func lt(a, b) {
+    if a < b { return true }
+    return false
+}
+print(lt(1, 2.5), lt(\"a\", \"b\"))
+print(lt(1, \"a\"))
+";
+    let (out, e) = error(src);
+    assert_eq!(out, "true true\n");
+    assert_eq!(e.message, "Invalid binary operation: int < string");
+    assert_eq!(e.line, 2);
+    assert_eq!(stack(&e), ["lt"]);
+}
+
 // ---- 2. error locations and exit
 
 #[test]
@@ -327,6 +372,19 @@ print(g(5))
         ),
         (_, other) => panic!("{other:?}"),
     }
+}
+
+#[test]
+fn default_call_depth_limit_is_ten_thousand_without_native_recursion() {
+    // Ruff-to-Ruff calls must not use the native stack: this runs on a test thread's
+    // ordinary stack.
+    let ok = format!("{DEPTH}print(f(9999))\n");
+    assert_eq!(output(&ok), "9999\n");
+    let too_deep = format!("{DEPTH}print(f(10000))\n");
+    assert_eq!(
+        error_message(&too_deep),
+        "Maximum call depth of 10000 exceeded while calling f"
+    );
 }
 
 // ---- 4. unwinding through builtin callbacks
@@ -539,4 +597,87 @@ r := map([1, 2, 3], func(x) {
 print(r)
 ";
     assert_eq!(output(src), "[[10], inner 2, [30]]\n");
+}
+
+// ---- dynamic names and shared cells (§9, §10)
+
+#[test]
+fn closures_share_captured_variables_by_reference() {
+    let src = "\
+func make_counter() {
+    mut count := 0
+    inc := func() {
+        count := count + 1
+        return count
+    }
+    inc()
+    inc()
+    print(count)
+    return inc
+}
+c := make_counter()
+print(c(), c())
+d := make_counter()
+print(d(), c())
+";
+    assert_eq!(output(src), "2\n3 4\n2\n3 5\n");
+}
+
+#[test]
+fn plain_assignment_updates_existing_globals_and_if_scopes_vanish() {
+    let src = "\
+total := 0
+func add_to(n) {
+    total := total + n
+    made := n
+}
+add_to(5)
+if true {
+    inner := 1
+    total := total + 1
+}
+for i in range(3) { last := i }
+print(total, i, last)
+print(inner)
+";
+    let (out, e) = error(src);
+    assert_eq!(out, "6 2 2\n");
+    assert_eq!(e.message, "Undefined variable: inner");
+    assert_eq!(e.line, 13);
+}
+
+#[test]
+fn function_wide_name_is_looked_up_further_out_before_it_is_created() {
+    let src = "\
+func f() {
+    print(x)
+    x := 1
+}
+f()
+";
+    let (out, e) = error(src);
+    assert_eq!(out, "");
+    assert_eq!(e.message, "Undefined variable: x");
+    assert_eq!((e.line, stack(&e)), (2, vec!["f"]));
+}
+
+#[test]
+fn top_level_declaration_re_executed_by_a_loop_re_initialises() {
+    let src = "\
+mut i := 0
+while i < 3 {
+    let k := i * 10
+    i += 1
+}
+print(i, k)
+";
+    assert_eq!(output(src), "3 20\n");
+}
+
+#[test]
+fn top_level_let_cannot_be_reassigned() {
+    let (out, e) = error("let x := 1\nprint(x)\nx := 2\nprint(x)\n");
+    assert_eq!(out, "1\n");
+    assert_eq!(e.message, "Cannot reassign immutable let binding: x");
+    assert_eq!(e.line, 3);
 }
