@@ -316,6 +316,12 @@ impl Vm {
                     }
 
                     Op::GetGlobal { dst, g } => match &self.globals[g as usize].value {
+                        // Functions (the usual callee) are cloned inline and written straight
+                        // into the register.
+                        Value::Func(f) => {
+                            let f = Rc::clone(f);
+                            reg!(dst) = Value::Func(f);
+                        }
                         Value::Undef => fail!(undefined(&program.globals[g as usize]).unwrap_err()),
                         value => reg!(dst) = value.clone(),
                     },
