@@ -291,3 +291,41 @@ pub enum Op {
     /// R[dst] = dict R[src] without the keys of key list `keys`
     DictRest { dst: Reg, src: Reg, keys: u32 },
 }
+
+impl Op {
+    /// The jump target this instruction carries, if it can jump.
+    pub fn jump_target(&self) -> Option<Target> {
+        let mut op = *self;
+        op.jump_target_mut().map(|t| *t)
+    }
+
+    /// The jump target, for patching forward jumps once their destination is known.
+    pub fn jump_target_mut(&mut self) -> Option<&mut Target> {
+        match self {
+            Op::Jump { target }
+            | Op::Loop { target }
+            | Op::JumpIfFalsy { target, .. }
+            | Op::JumpIfTruthy { target, .. }
+            | Op::JumpIfSame { target, .. }
+            | Op::JumpIfNull { target, .. }
+            | Op::JumpIfNotNull { target, .. }
+            | Op::JumpIfNotLt { target, .. }
+            | Op::JumpIfNotLe { target, .. }
+            | Op::JumpIfNotGt { target, .. }
+            | Op::JumpIfNotGe { target, .. }
+            | Op::JumpIfNotEq { target, .. }
+            | Op::JumpIfNotNe { target, .. }
+            | Op::JumpIfNotLtK { target, .. }
+            | Op::JumpIfNotLeK { target, .. }
+            | Op::JumpIfNotGtK { target, .. }
+            | Op::JumpIfNotGeK { target, .. }
+            | Op::JumpIfNotEqK { target, .. }
+            | Op::JumpIfNotNeK { target, .. }
+            | Op::ForNext { target, .. }
+            | Op::TestPattern { target, .. }
+            | Op::ArrayPattern { target, .. }
+            | Op::DictPatternGet { target, .. } => Some(target),
+            _ => None,
+        }
+    }
+}

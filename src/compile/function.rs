@@ -154,31 +154,9 @@ impl FuncState {
     }
 
     pub fn patch(&mut self, at: usize, to: u32) {
-        match &mut self.code[at] {
-            Op::Jump { target }
-            | Op::Loop { target }
-            | Op::JumpIfFalsy { target, .. }
-            | Op::JumpIfTruthy { target, .. }
-            | Op::JumpIfNull { target, .. }
-            | Op::JumpIfNotNull { target, .. }
-            | Op::JumpIfNotLt { target, .. }
-            | Op::JumpIfNotLe { target, .. }
-            | Op::JumpIfNotGt { target, .. }
-            | Op::JumpIfNotGe { target, .. }
-            | Op::JumpIfNotEq { target, .. }
-            | Op::JumpIfNotNe { target, .. }
-            | Op::JumpIfNotLtK { target, .. }
-            | Op::JumpIfNotLeK { target, .. }
-            | Op::JumpIfNotGtK { target, .. }
-            | Op::JumpIfNotGeK { target, .. }
-            | Op::JumpIfNotEqK { target, .. }
-            | Op::JumpIfNotNeK { target, .. }
-            | Op::JumpIfSame { target, .. }
-            | Op::ForNext { target, .. }
-            | Op::TestPattern { target, .. }
-            | Op::ArrayPattern { target, .. }
-            | Op::DictPatternGet { target, .. } => *target = to,
-            other => unreachable!("patching a non-jump {other:?}"),
+        match self.code[at].jump_target_mut() {
+            Some(target) => *target = to,
+            None => unreachable!("patching a non-jump {:?}", self.code[at]),
         }
     }
 

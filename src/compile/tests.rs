@@ -4,7 +4,7 @@
 
 use ruff_runtime::Value;
 
-use crate::bytecode::{disassemble, Capture, DynName, Op, Program, Proto, Reg, Target};
+use crate::bytecode::{disassemble, Capture, DynName, Op, Program, Proto, Reg};
 use crate::syntax::span::LineIndex;
 
 // ---- helpers
@@ -98,36 +98,6 @@ fn raised_messages(proto: &Proto) -> Vec<String> {
             _ => None,
         })
         .collect()
-}
-
-/// Where an instruction may jump to, if anywhere.
-fn jump_target(op: &Op) -> Option<Target> {
-    match *op {
-        Op::Jump { target }
-        | Op::Loop { target }
-        | Op::JumpIfFalsy { target, .. }
-        | Op::JumpIfTruthy { target, .. }
-        | Op::JumpIfSame { target, .. }
-        | Op::JumpIfNull { target, .. }
-        | Op::JumpIfNotNull { target, .. }
-        | Op::JumpIfNotLt { target, .. }
-        | Op::JumpIfNotLe { target, .. }
-        | Op::JumpIfNotGt { target, .. }
-        | Op::JumpIfNotGe { target, .. }
-        | Op::JumpIfNotEq { target, .. }
-        | Op::JumpIfNotNe { target, .. }
-        | Op::JumpIfNotLtK { target, .. }
-        | Op::JumpIfNotLeK { target, .. }
-        | Op::JumpIfNotGtK { target, .. }
-        | Op::JumpIfNotGeK { target, .. }
-        | Op::JumpIfNotEqK { target, .. }
-        | Op::JumpIfNotNeK { target, .. }
-        | Op::ForNext { target, .. }
-        | Op::TestPattern { target, .. }
-        | Op::ArrayPattern { target, .. }
-        | Op::DictPatternGet { target, .. } => Some(target),
-        _ => None,
-    }
 }
 
 fn const_int(proto: &Proto, k: u32) -> Option<i64> {
@@ -707,7 +677,7 @@ fn jumps_and_handlers_stay_inside_their_function() {
         for p in &program.protos {
             let len = p.code.len() as u32;
             for (pc, op) in p.code.iter().enumerate() {
-                if let Some(t) = jump_target(op) {
+                if let Some(t) = op.jump_target() {
                     assert!(t <= len, "{example}: {} pc {pc}: {op:?}", p.name);
                 }
                 if let Op::Closure { proto, .. } = *op {

@@ -54,36 +54,9 @@ fn set_float(slot: &mut Value, v: f64) {
     }
 }
 
-/// The int/int and float/float cases of an ordering comparison.
+/// An ordering comparison of two numbers of one kind (false when a float is NaN).
 #[inline(always)]
-fn compare_fast(op: CmpOp, a: &Value, b: &Value) -> Option<bool> {
-    let ord = match (a, b) {
-        (&Value::Int(x), &Value::Int(y)) => x.cmp(&y),
-        (&Value::Float(x), &Value::Float(y)) => x.partial_cmp(&y)?,
-        _ => return None,
-    };
-    Some(match op {
-        CmpOp::Lt => ord.is_lt(),
-        CmpOp::Le => ord.is_le(),
-        CmpOp::Gt => ord.is_gt(),
-        CmpOp::Ge => ord.is_ge(),
-    })
-}
-
-/// An ordering comparison of two ints.
-#[inline(always)]
-fn int_compare(op: CmpOp, x: i64, y: i64) -> bool {
-    match op {
-        CmpOp::Lt => x < y,
-        CmpOp::Le => x <= y,
-        CmpOp::Gt => x > y,
-        CmpOp::Ge => x >= y,
-    }
-}
-
-/// An ordering comparison of two floats (false when either is NaN).
-#[inline(always)]
-fn float_compare(op: CmpOp, x: f64, y: f64) -> bool {
+fn ordered<T: PartialOrd>(op: CmpOp, x: T, y: T) -> bool {
     match op {
         CmpOp::Lt => x < y,
         CmpOp::Le => x <= y,
@@ -260,16 +233,13 @@ impl Vm {
                     let a = &reg!($a);
                     let b = $bval;
                     if let (Value::Int(x), Value::Int(y)) = (a, b) {
-                        int_compare($op, *x, *y)
+                        ordered($op, *x, *y)
                     } else if let (Value::Float(x), Value::Float(y)) = (a, b) {
                         record_bits(proto, pc - 1, FLOAT_FLOAT);
-                        float_compare($op, *x, *y)
+                        ordered($op, *x, *y)
                     } else {
                         record(proto, pc - 1, a, b);
-                        match compare_fast($op, a, b) {
-                            Some(result) => result,
-                            None => tri!(ops::compare($op, a, b)),
-                        }
+                        tri!(ops::compare($op, a, b))
                     }
                 }};
             }
