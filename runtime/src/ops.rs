@@ -131,7 +131,7 @@ fn concat(a: &RStr, b: &RStr) -> Value {
     text.push_str(&a.text);
     text.push_str(&b.text);
     Value::Str(Rc::new(RStr {
-        text: text.into_boxed_str(),
+        text,
         ascii: a.ascii && b.ascii,
     }))
 }

@@ -77,10 +77,11 @@ pub enum Value {
     Undef = tag::UNDEF,
 }
 
-/// An immutable string. `ascii` lets character indexing skip UTF-8 decoding.
+/// A string. Programs never see it change; the VM appends in place only to a string
+/// nothing else shares. `ascii` lets character indexing skip UTF-8 decoding.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RStr {
-    pub text: Box<str>,
+    pub text: String,
     pub ascii: bool,
 }
 
@@ -119,6 +120,12 @@ impl RStr {
 
     pub fn as_str(&self) -> &str {
         &self.text
+    }
+
+    /// Appends `other` (only for a string nothing else shares).
+    pub fn push_str(&mut self, other: &RStr) {
+        self.text.push_str(&other.text);
+        self.ascii &= other.ascii;
     }
 
     /// Length in characters.
@@ -161,7 +168,10 @@ impl Value {
     }
 
     pub fn string(text: String) -> Value {
-        Value::Str(Rc::new(RStr::new(&text)))
+        Value::Str(Rc::new(RStr {
+            ascii: text.is_ascii(),
+            text,
+        }))
     }
 
     pub fn array(items: Vec<Value>) -> Value {

@@ -221,7 +221,20 @@ impl Vm {
                         set_float(&mut reg!($dst), v);
                         continue;
                     }
-                    let (a, b) = (a.clone(), b.clone());
+                    // `s := s + t` on a string nothing else holds appends in place, so
+                    // building a string in a loop is linear, not quadratic.
+                    if let (ArithOp::Add, true, Value::Str(_), Value::Str(tail)) =
+                        ($op, $dst == $a, a, b)
+                    {
+                        let tail = Rc::clone(tail);
+                        if let Value::Str(text) = &mut reg!($dst) {
+                            if let Some(text) = Rc::get_mut(text) {
+                                text.push_str(&tail);
+                                continue;
+                            }
+                        }
+                    }
+                    let (a, b) = (reg!($a).clone(), $bval.clone());
                     save_pc!();
                     let value = self.arith_slow($op, a, b);
                     refresh!();
