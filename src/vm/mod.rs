@@ -8,6 +8,7 @@
 mod call;
 mod error;
 mod exec;
+mod fast;
 mod places;
 
 use std::io::{BufRead, Write};

@@ -6,7 +6,7 @@ use std::rc::Rc;
 use ruff_runtime::value::Cell;
 use ruff_runtime::{ops, raise, RtError, RtResult, Value};
 
-use super::exec::undefined;
+use super::fast::undefined;
 use super::{Global, Vm};
 use crate::bytecode::{Binding, DynName, PathStep, PlacePath};
 
