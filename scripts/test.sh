@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Sets the machine up and runs the whole test suite: every crate of the workspace,
-# unit tests, integration/conformance tests and doc tests. CI runs exactly this.
+# unit tests and integration/conformance tests (there are no doc tests, and an empty
+# doc-test run must not be the last word of the log). CI runs exactly this.
 #
 # usage: scripts/test.sh [extra cargo test arguments]
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 bash scripts/setup.sh
-exec cargo test --workspace "$@"
+exec cargo test --workspace --tests "$@"
