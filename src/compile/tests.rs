@@ -30,6 +30,18 @@ fn proto<'a>(program: &'a Program, name: &str) -> &'a Proto {
 }
 
 /// Every function called `name`, in the order the compiler reserved them.
+/// The register of the first cell a function makes (its first captured variable).
+fn first_new_cell(function: &Proto) -> Reg {
+    function
+        .code
+        .iter()
+        .find_map(|op| match *op {
+            Op::NewCell { dst } => Some(dst),
+            _ => None,
+        })
+        .expect("the function makes a cell")
+}
+
 fn protos_named<'a>(program: &'a Program, name: &str) -> Vec<&'a Proto> {
     program.protos.iter().filter(|p| &*p.name == name).collect()
 }
@@ -308,14 +320,7 @@ func outer() {
 ";
     let program = compile_src(src);
     let outer = proto(&program, "outer");
-    let cell = outer
-        .code
-        .iter()
-        .find_map(|op| match *op {
-            Op::NewCell { dst } => Some(dst),
-            _ => None,
-        })
-        .expect("x gets a cell");
+    let cell = first_new_cell(outer);
     assert!(outer
         .code
         .iter()
@@ -364,14 +369,7 @@ func outer() {
 ";
     let program = compile_src(src);
     let outer = proto(&program, "outer");
-    let cell = outer
-        .code
-        .iter()
-        .find_map(|op| match *op {
-            Op::NewCell { dst } => Some(dst),
-            _ => None,
-        })
-        .expect("x gets a cell");
+    let cell = first_new_cell(outer);
     let lambdas = protos_named(&program, "<lambda>");
     assert_eq!(lambdas.len(), 2);
     // The middle closure is reserved first; it passes the cell on without using it.
