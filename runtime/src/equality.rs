@@ -39,7 +39,8 @@ fn equal_with(a: &Value, b: &Value, mixed_numbers: bool) -> bool {
         (Value::Array(x), Value::Array(y))
         | (Value::Set(x), Value::Set(y))
         | (Value::Stack(x), Value::Stack(y)) => {
-            Rc::ptr_eq(x, y) || (x.len() == y.len() && seq_eq(&mut x.iter(), &mut y.iter()))
+            // No identity shortcut: a shared array holding NaN is not equal to itself.
+            x.len() == y.len() && seq_eq(&mut x.iter(), &mut y.iter())
         }
         (Value::Queue(x), Value::Queue(y)) => {
             x.len() == y.len() && seq_eq(&mut x.iter(), &mut y.iter())
@@ -112,6 +113,13 @@ mod tests {
         assert!(!equal(&Value::Bool(true), &Value::Int(1)));
         assert!(!equal(&Value::Null, &Value::Bool(false)));
         assert!(!equal(&Value::None, &Value::Null));
+    }
+
+    #[test]
+    fn nan_inside_a_shared_array_is_not_equal_to_itself() {
+        let a = Value::array(vec![Value::Float(f64::NAN)]);
+        let b = a.clone();
+        assert!(!equal(&a, &b));
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub struct Proto {
     pub code: Vec<Op>,
     /// Source byte offset of each instruction's error location (its caret).
     pub locations: Vec<u32>,
+    /// For each `CallMethod` (by instruction index), where its method name is: the caret
+    /// of `Field not found` (other call errors point at the receiver, the callee's first
+    /// token).
+    pub method_names: Vec<(u32, u32)>,
     pub consts: Vec<Value>,
     /// Where each captured cell of a closure of this function comes from, in the frame
     /// that executes the `Closure` instruction.

@@ -270,6 +270,9 @@ impl Compiler {
             argc: argc as u16,
             name: name_k,
         });
+        self.func()
+            .method_names
+            .push((call as u32, name.span.start));
         let Some((root, steps, keys, old, caught)) = write_back else {
             if dst != base {
                 self.func().emit(Op::Move { dst, src: base });

@@ -74,8 +74,15 @@ impl Compiler {
             if receiver_fields {
                 return self.dyn_name(name, None, upval);
             }
-            if let Some((idx, up)) = upval {
-                return NameRef::Upval(idx, up);
+            match upval {
+                // The enclosing function's variable may never be created (its plain
+                // assignments can go to a global instead): then lookup goes on to the
+                // globals at the time of use (§9).
+                Some((idx, up)) if up.maybe_undef => {
+                    return self.dyn_name(name, None, Some((idx, up)));
+                }
+                Some((idx, up)) => return NameRef::Upval(idx, up),
+                None => {}
             }
         }
         NameRef::Global(self.global_slot(name))

@@ -50,8 +50,9 @@ pub fn plain_assigned(stmts: &[Stmt]) -> Vec<Rc<str>> {
     plain_assigned_in(stmts, true)
 }
 
-/// Like `plain_assigned`, but not looking into nested `if`/`else` bodies: those are scopes
-/// of their own at the top level.
+/// The names a top-level `if`/`else` body creates without a declaration: plain
+/// assignments, `case` binders, `except` and `for` variables (all plain bindings at the
+/// top level), not looking into nested `if`/`else` bodies, which are scopes of their own.
 pub fn plain_assigned_outside_ifs(stmts: &[Stmt]) -> Vec<Rc<str>> {
     plain_assigned_in(stmts, false)
 }
@@ -110,7 +111,15 @@ fn collect_plain(stmts: &[Stmt], into_ifs: bool, add: &mut dyn FnMut(&Rc<str>)) 
                     None => {}
                 }
             }
-            StmtKind::While { body, .. } | StmtKind::Loop { body } | StmtKind::For { body, .. } => {
+            StmtKind::For { var, body, .. } => {
+                // In a function the loop variable is a fresh binding per iteration, not
+                // function-wide; at the top level it is a plain binding.
+                if !into_ifs {
+                    add(&var.name);
+                }
+                collect_plain(&body.stmts, into_ifs, add)
+            }
+            StmtKind::While { body, .. } | StmtKind::Loop { body } => {
                 collect_plain(&body.stmts, into_ifs, add)
             }
             StmtKind::Export(inner) => collect_plain(std::slice::from_ref(inner), into_ifs, add),

@@ -380,6 +380,7 @@ impl Compiler {
         let defined_mark = self.func_ref().defined.len();
         if self.func_ref().is_main {
             // Top level: the loop variable is an ordinary (usually global) binding.
+            self.func().location = var.span.start;
             self.assign_name(&var.name, item);
             self.block(body, BlockKind::Other);
         } else {
@@ -415,6 +416,7 @@ impl Compiler {
                         dst: payload,
                         src: subj,
                     });
+                    self.func().location = b.span.start;
                     self.assign_name(&b.name, payload);
                 }
             }
@@ -482,6 +484,7 @@ impl Compiler {
             target,
             reg: err_reg,
         });
+        self.func().location = err_name.span.start;
         match self.func_ref().function_wide(&err_name.name) {
             // In a function the except variable is always its function-wide local (§9).
             Some(local) => {

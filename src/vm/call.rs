@@ -136,7 +136,10 @@ impl Vm {
                             self.push_frame(proto, at + 1, argc, at, true)?;
                             return Ok(true);
                         }
-                        _ => return raise(format!("Field not found: {name}")),
+                        _ => {
+                            self.location_override = self.method_name_location();
+                            return raise(format!("Field not found: {name}"));
+                        }
                     }
                 }
             }
@@ -148,6 +151,18 @@ impl Vm {
             }
         };
         self.call_at(callee, at + 2, argc, at)
+    }
+
+    /// Where the method name of the `CallMethod` being run is written.
+    fn method_name_location(&self) -> Option<u32> {
+        let frame = self.frames.last()?;
+        let call = frame.pc.checked_sub(1)? as u32;
+        let proto = &self.program.protos[frame.proto as usize];
+        proto
+            .method_names
+            .iter()
+            .find(|(pc, _)| *pc == call)
+            .map(|(_, at)| *at)
     }
 
     /// Pops the top frame, delivering `value` to its caller. Returns `Some(value)` when the

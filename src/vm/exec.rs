@@ -8,7 +8,7 @@ use ruff_runtime::{equality, format, RtError, RtResult, Value};
 
 use super::fast::{
     equal_fast, float_op, int_op, ordered, pattern_matches, payload, record, record_bits,
-    same_value, set_float, set_int, undefined, FLOAT_FLOAT,
+    same_value, set_float, set_int, undefined, FEEDBACK_WINDOW, FLOAT_FLOAT,
 };
 use super::{Frame, Vm};
 use crate::bytecode::{Op, Wrapper, NO_REG};
@@ -25,6 +25,7 @@ impl Vm {
             let (proto_index, mut pc, mut base) = (frame.proto as usize, frame.pc, frame.base);
             let mut proto = &program.protos[proto_index];
             let mut code = &proto.code[..];
+            let mut recording = proto.hotness.get() < FEEDBACK_WINDOW;
             // The current frame's register window. `verify` proved every register operand
             // of `proto` is below its `num_regs`, and `push_frame`/`run` keep
             // `self.regs.len() > base + num_regs`. Only calls can grow (reallocate)
@@ -89,7 +90,9 @@ impl Vm {
                             None => None,
                         },
                         (&Value::Float(x), &Value::Float(y)) => {
-                            record_bits(proto, pc - 1, FLOAT_FLOAT);
+                            if recording {
+                                record_bits(proto, pc - 1, FLOAT_FLOAT);
+                            }
                             Some((x, y))
                         }
                         (&Value::Int(x), &Value::Float(y)) => {
@@ -136,7 +139,9 @@ impl Vm {
                     if let (Value::Int(x), Value::Int(y)) = (a, b) {
                         ordered($op, *x, *y)
                     } else if let (Value::Float(x), Value::Float(y)) = (a, b) {
-                        record_bits(proto, pc - 1, FLOAT_FLOAT);
+                        if recording {
+                            record_bits(proto, pc - 1, FLOAT_FLOAT);
+                        }
                         ordered($op, *x, *y)
                     } else {
                         record(proto, pc - 1, a, b);
@@ -350,7 +355,9 @@ impl Vm {
                     }
                     Op::Jump { target } => pc = target as usize,
                     Op::Loop { target } => {
-                        proto.hotness.set(proto.hotness.get().wrapping_add(1));
+                        let hotness = proto.hotness.get().wrapping_add(1);
+                        proto.hotness.set(hotness);
+                        recording = hotness < FEEDBACK_WINDOW;
                         pc = target as usize;
                     }
                     Op::JumpIfFalsy { src, target } => {
@@ -403,6 +410,7 @@ impl Vm {
                                 });
                                 proto = callee;
                                 code = &callee.code[..];
+                                recording = callee.hotness.get() < FEEDBACK_WINDOW;
                                 base = callee_base;
                                 pc = 0;
                                 refresh!();

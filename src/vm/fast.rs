@@ -79,6 +79,11 @@ pub(super) const fn tag_bits(a: u8, b: u8) -> u64 {
     (1u64 << a) | (1u64 << (32 + b))
 }
 
+/// Hotness (calls plus loop iterations) after which the float fast paths stop recording
+/// feedback: far above any tier-up threshold, so tier 1 has seen it by then, and a
+/// long-running loop no longer pays for it. Slow paths always record.
+pub(super) const FEEDBACK_WINDOW: u32 = 1 << 16;
+
 /// Feedback of a float/float operation.
 pub(super) const FLOAT_FLOAT: u64 = tag_bits(tag::FLOAT, tag::FLOAT);
 

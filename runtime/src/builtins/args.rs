@@ -58,3 +58,14 @@ pub fn number_arg(name: &str, args: &[Value], i: usize, what: &str) -> RtResult<
         _ => requires(name, what),
     }
 }
+
+/// Largest string (in bytes) a builtin builds (`repeat`, `replace`, `regex_replace`, pads).
+pub const MAX_RESULT_BYTES: usize = 1 << 30;
+
+/// Fails with `<name>() result too large` when `bytes` (None: overflowed) exceeds the cap.
+pub fn check_size(name: &str, bytes: Option<usize>) -> RtResult<()> {
+    match bytes {
+        Some(n) if n <= MAX_RESULT_BYTES => Ok(()),
+        _ => raise(format!("{name}() result too large")),
+    }
+}

@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use regex::{Regex, RegexBuilder};
 use rustc_hash::FxHashMap;
 
+use super::args::check_size;
 use super::args::{expect_count, requires};
 use super::Builtin;
 use crate::{Host, RtResult, Value};
@@ -113,10 +114,21 @@ fn regex_find_all(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
 
 fn regex_replace(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
     let [text, pattern, replacement] = strings("regex_replace", args)?;
-    match compiled(pattern) {
-        Some(re) => Ok(Value::str(&re.replace_all(text, replacement))),
-        None => Ok(args[0].clone()),
+    let Some(re) = compiled(pattern) else {
+        return Ok(args[0].clone());
+    };
+    // Built match by match so a result past the size cap is an error, not an abort.
+    let mut out = String::new();
+    let mut copied = 0;
+    for caps in re.captures_iter(text) {
+        let Some(whole) = caps.get(0) else { continue };
+        out.push_str(&text[copied..whole.start()]);
+        caps.expand(replacement, &mut out);
+        copied = whole.end();
+        check_size("regex_replace", Some(out.len()))?;
     }
+    out.push_str(&text[copied..]);
+    Ok(Value::string(out))
 }
 
 fn regex_split(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {

@@ -2,11 +2,11 @@
 //! repeating and padding. Results that could grow without bound are capped so a
 //! program cannot make the process abort on allocation.
 
-use super::args::{expect_count, int_arg, requires, string_arg};
+use super::args::{check_size, expect_count, int_arg, requires, string_arg};
 use super::strings::one_string;
 use super::Builtin;
 use crate::format::write_display;
-use crate::{raise, Host, RtResult, Value};
+use crate::{Host, RtResult, Value};
 
 pub const BUILTINS: &[Builtin] = &[
     Builtin {
@@ -82,17 +82,6 @@ pub const BUILTINS: &[Builtin] = &[
         func: pad_end,
     },
 ];
-
-/// Largest string (in bytes) `repeat`, `replace` and the pads will build.
-const MAX_RESULT_BYTES: usize = 1 << 30;
-
-/// Fails with `<name>() result too large` when `bytes` (None: overflowed) exceeds the cap.
-fn check_size(name: &str, bytes: Option<usize>) -> RtResult<()> {
-    match bytes {
-        Some(n) if n <= MAX_RESULT_BYTES => Ok(()),
-        _ => raise(format!("{name}() result too large")),
-    }
-}
 
 fn to_upper(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
     Ok(Value::string(
