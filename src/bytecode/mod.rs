@@ -84,6 +84,9 @@ pub struct DynName {
     pub name: Rc<str>,
     /// In a method without `self`, the receiver's fields are locals.
     pub receiver_fields: bool,
+    /// In a function nested in such a method: the captured cell holding its receiver,
+    /// whose fields are then variables of an enclosing function.
+    pub receiver_upval: Option<u16>,
     /// The function-wide local that holds the name once created (maybe boxed).
     pub local: Option<Reg>,
     pub upval: Option<u16>,

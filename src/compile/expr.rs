@@ -25,7 +25,7 @@ impl Compiler {
                 self.func().location = id.span.start;
                 self.read_name(&id.name, None)
             }
-            ExprKind::SelfRef if !self.func_ref().receiver_fields => {
+            ExprKind::SelfRef => {
                 self.func().location = expr.span.start;
                 self.read_name(&Rc::from("self"), None)
             }
@@ -73,11 +73,7 @@ impl Compiler {
                 self.read_name(&id.name, Some(dst));
             }
             ExprKind::SelfRef => {
-                if self.func_ref().receiver_fields {
-                    self.func().emit(Op::Move { dst, src: 0 });
-                } else {
-                    self.read_name(&Rc::from("self"), Some(dst));
-                }
+                self.read_name(&Rc::from("self"), Some(dst));
             }
             ExprKind::Binary {
                 op,

@@ -44,6 +44,10 @@ pub fn compile(program: &ast::Program) -> Result<Program, ParseError> {
     })
 }
 
+/// The local holding the receiver of a method without `self` (`self` there means it);
+/// no program can write this name.
+const RECEIVER: &str = " receiver";
+
 pub(crate) struct Compiler {
     /// Functions being compiled, outermost (the top level) first.
     funcs: Vec<FuncState>,
@@ -174,24 +178,29 @@ impl Compiler {
         name: Rc<str>,
         method: bool,
     ) {
-        let boxed = scan::mentioned_in_nested_functions(&f.body.stmts);
+        let mut boxed = scan::mentioned_in_nested_functions(&f.body.stmts);
+        let explicit_self = method && f.params.first().is_some_and(|p| &*p.name == "self");
+        if method && !explicit_self && !boxed.is_empty() {
+            // Its fields are locals that nested functions may use (§10, §14).
+            boxed.insert(Rc::from(RECEIVER));
+        }
         let mut state = FuncState::new(name, false, boxed);
         state.location = f.span.start;
         self.funcs.push(state);
 
-        let explicit_self = method && f.params.first().is_some_and(|p| &*p.name == "self");
         if method {
             self.func().receiver = true;
-            if !explicit_self {
-                self.func().receiver_fields = true;
-                // The receiver itself, under a name no program can write.
-                self.func()
-                    .declare(&Rc::from(" receiver"), LocalKind::Plain, false);
-            }
+        }
+        let mut params = Vec::new();
+        if method && !explicit_self {
+            self.func().receiver_fields = true;
+            let receiver = self
+                .func()
+                .declare(&Rc::from(RECEIVER), LocalKind::Plain, false);
+            params.push(receiver);
         }
         let explicit = f.params.len() - usize::from(explicit_self);
         self.func().arity = explicit.min(u16::MAX as usize) as u16;
-        let mut params = Vec::new();
         for p in &f.params {
             let local = self.func().declare(&p.name, LocalKind::Plain, false);
             self.func().mark_defined(&p.name);

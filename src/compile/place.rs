@@ -18,19 +18,6 @@ enum Step<'a> {
 }
 
 impl Compiler {
-    /// Where a place's root lives; in a method without `self`, `self` is register 0.
-    fn resolve_root(&mut self, name: &Rc<str>) -> NameRef {
-        if &**name == "self" && self.func_ref().receiver_fields {
-            return NameRef::Local(Local {
-                reg: 0,
-                kind: LocalKind::Plain,
-                boxed: false,
-                maybe_undef: false,
-            });
-        }
-        self.resolve(name)
-    }
-
     pub(super) fn assign_stmt(
         &mut self,
         target: &Target,
@@ -81,7 +68,7 @@ impl Compiler {
                 | ExprKind::Field { .. }
                 | ExprKind::Index { .. }
         );
-        if !writes_last || (&**name == "self" && self.func_ref().receiver_fields) {
+        if !writes_last {
             return None;
         }
         match self.resolve(name) {
@@ -144,7 +131,7 @@ impl Compiler {
                 target: 0,
             })
         });
-        match self.resolve_root(&root.name) {
+        match self.resolve(&root.name) {
             NameRef::Local(local) => match mutate_message(local.kind, &root.name) {
                 Some(message) => self.raise_const(&message),
                 None => {
@@ -194,7 +181,7 @@ impl Compiler {
     /// Whether writing back into `root` needs the receiver's old value for comparison
     /// (the place may be immutable, which is only an error when the method changed it).
     fn write_back_needs_old(&mut self, root: &Rc<str>) -> bool {
-        match self.resolve_root(root) {
+        match self.resolve(root) {
             NameRef::Local(local) => !local.kind.is_mutable(),
             NameRef::Upval(_, up) => !up.kind.is_mutable(),
             NameRef::Global(_) | NameRef::Dyn(_) => true,
@@ -301,11 +288,7 @@ impl Compiler {
 
     /// Reads the root variable of a place into `dst`.
     fn read_root(&mut self, root: &Ident, dst: Reg) {
-        if &*root.name == "self" && self.func_ref().receiver_fields {
-            self.func().emit(Op::Move { dst, src: 0 });
-        } else {
-            self.read_name(&root.name, Some(dst));
-        }
+        self.read_name(&root.name, Some(dst));
     }
 
     /// `let [a, _, ...rest] := v` / `let {a, ...rest} := v` (and `mut`): binds what

@@ -4,7 +4,7 @@
 use std::rc::Rc;
 
 use super::function::{Local, LocalKind, Upvalue};
-use super::Compiler;
+use super::{Compiler, RECEIVER};
 use crate::bytecode::{Binding, Capture, DynName, Op, Reg};
 
 /// Where a name lives at one point of the program.
@@ -54,6 +54,9 @@ impl Compiler {
     pub(super) fn resolve(&mut self, name: &Rc<str>) -> NameRef {
         let level = self.funcs.len() - 1;
         let receiver_fields = self.func_ref().receiver_fields;
+        if receiver_fields && &**name == "self" {
+            return self.resolve(&Rc::from(RECEIVER));
+        }
         if let Some(local) = self.func_ref().find_local(name) {
             let certain =
                 !local.maybe_undef || (!receiver_fields && self.func_ref().is_defined(name));
@@ -64,7 +67,11 @@ impl Compiler {
                 });
             }
             let upval = self.upvalue_for(level, name);
-            if !receiver_fields && upval.is_none() && !self.global_names.contains(name) {
+            let static_only = !receiver_fields
+                && upval.is_none()
+                && !self.global_names.contains(name)
+                && self.enclosing_receiver(level).is_none();
+            if static_only {
                 return NameRef::Local(local);
             }
             return self.dyn_name(name, Some(local.reg), upval);
@@ -75,14 +82,15 @@ impl Compiler {
                 return self.dyn_name(name, None, upval);
             }
             match upval {
+                Some((idx, up)) if !up.maybe_undef => return NameRef::Upval(idx, up),
                 // The enclosing function's variable may never be created (its plain
                 // assignments can go to a global instead): then lookup goes on to the
-                // globals at the time of use (§9).
-                Some((idx, up)) if up.maybe_undef => {
-                    return self.dyn_name(name, None, Some((idx, up)));
+                // globals at the time of use (§9). Inside a method without `self`, the
+                // receiver's fields come before the globals.
+                _ if upval.is_some() || self.enclosing_receiver(level).is_some() => {
+                    return self.dyn_name(name, None, upval);
                 }
-                Some((idx, up)) => return NameRef::Upval(idx, up),
-                None => {}
+                _ => {}
             }
         }
         NameRef::Global(self.global_slot(name))
@@ -96,16 +104,30 @@ impl Compiler {
     ) -> NameRef {
         let global = Some(self.global_slot(name));
         let receiver_fields = self.func_ref().receiver_fields;
+        let level = self.funcs.len() - 1;
+        let receiver_upval = if receiver_fields {
+            None
+        } else {
+            self.enclosing_receiver(level)
+        };
         let f = self.func();
         f.dyn_names.push(DynName {
             name: name.clone(),
             receiver_fields,
+            receiver_upval,
             local,
             upval: upval.as_ref().map(|(i, _)| *i),
             upval_binding: upval.and_then(|(_, u)| binding_of(u.kind)),
             global,
         });
         NameRef::Dyn((f.dyn_names.len() - 1) as u32)
+    }
+
+    /// The captured cell holding the receiver of the nearest enclosing method without
+    /// `self`, whose fields are variables to the functions nested in it.
+    fn enclosing_receiver(&mut self, level: usize) -> Option<u16> {
+        self.upvalue_for(level, &Rc::from(RECEIVER))
+            .map(|(idx, _)| idx)
     }
 
     /// The captured-cell index through which function `level` reaches `name` of an

@@ -50,6 +50,33 @@ fn store(slot: &mut Value, value: Value) {
     }
 }
 
+/// Field `name` of the receiver held in `slot` (directly, or in its cell when nested
+/// functions share it).
+fn receiver_field(slot: &Value, name: &str) -> Option<Value> {
+    match slot {
+        Value::Struct(obj) => obj.get(name).cloned(),
+        Value::Cell(cell) => receiver_field(&cell.borrow(), name),
+        _ => None,
+    }
+}
+
+/// Runs `f` on field `name` of the receiver held in `slot`, if the receiver has it.
+fn with_receiver_field<R>(
+    slot: &mut Value,
+    name: &str,
+    f: impl FnOnce(&mut Value) -> R,
+) -> Option<R> {
+    match slot {
+        Value::Struct(obj) if obj.get(name).is_some() => Rc::make_mut(obj).get_mut(name).map(f),
+        Value::Cell(cell) => {
+            let cell = cell.clone();
+            let mut receiver = cell.borrow_mut();
+            with_receiver_field(&mut receiver, name, f)
+        }
+        _ => None,
+    }
+}
+
 /// Assigns `value` at `steps` under `target`; on failure, also says where (the step's
 /// source location).
 fn assign_path(
@@ -155,10 +182,8 @@ impl Vm {
 
     pub(super) fn get_name(&self, name: &DynName, base: usize) -> RtResult<Value> {
         if name.receiver_fields {
-            if let Value::Struct(obj) = &self.regs[base] {
-                if let Some(value) = obj.get(&name.name) {
-                    return Ok(value.clone());
-                }
+            if let Some(value) = receiver_field(&self.regs[base], &name.name) {
+                return Ok(value);
             }
         }
         if let Some(local) = name.local {
@@ -173,6 +198,11 @@ impl Vm {
                 return Ok(value);
             }
         }
+        if let Some(idx) = name.receiver_upval {
+            if let Some(value) = receiver_field(&self.upval(idx).borrow(), &name.name) {
+                return Ok(value);
+            }
+        }
         match name.global {
             Some(g) => self.get_global(g),
             None => undefined(&name.name),
@@ -180,14 +210,16 @@ impl Vm {
     }
 
     pub(super) fn set_name(&mut self, name: &DynName, base: usize, value: Value) -> RtResult<()> {
+        let mut value = Some(value);
         if name.receiver_fields {
-            if let Value::Struct(obj) = &mut self.regs[base] {
-                if let Some(field) = Rc::make_mut(obj).get_mut(&name.name) {
-                    *field = value;
-                    return Ok(());
-                }
+            let stored = with_receiver_field(&mut self.regs[base], &name.name, |field| {
+                *field = value.take().unwrap_or_default();
+            });
+            if stored.is_some() {
+                return Ok(());
             }
         }
+        let value = value.unwrap_or_default();
         if let Some(local) = name.local {
             if !is_undef(&self.regs[base + local as usize]) {
                 store(&mut self.regs[base + local as usize], value);
@@ -204,6 +236,17 @@ impl Vm {
                 return Ok(());
             }
         }
+        let mut value = Some(value);
+        if let Some(idx) = name.receiver_upval {
+            let cell = self.upval(idx);
+            let stored = with_receiver_field(&mut cell.borrow_mut(), &name.name, |field| {
+                *field = value.take().unwrap_or_default();
+            });
+            if stored.is_some() {
+                return Ok(());
+            }
+        }
+        let value = value.unwrap_or_default();
         if let Some(g) = name.global {
             let exists = !matches!(self.globals[g as usize].value, Value::Undef);
             if exists || name.local.is_none() {
@@ -307,17 +350,25 @@ impl Vm {
         value: Value,
     ) -> RtResult<()> {
         let key_values = self.path_keys(path, keys);
+        let mut value = Some(value);
+        let mut assign = |field: &mut Value| {
+            assign_path(
+                field,
+                &path.steps,
+                &key_values,
+                value.take().unwrap_or_default(),
+            )
+        };
         if name.receiver_fields {
-            if let Value::Struct(obj) = &mut self.regs[base] {
-                if let Some(field) = Rc::make_mut(obj).get_mut(&name.name) {
-                    let result = assign_path(field, &path.steps, &key_values, value);
-                    return self.path_result(result);
-                }
+            if let Some(result) = with_receiver_field(&mut self.regs[base], &name.name, &mut assign)
+            {
+                return self.path_result(result);
             }
         }
         if let Some(local) = name.local {
             let at = base + local as usize;
             if !is_undef(&self.regs[at]) {
+                let value = value.take().unwrap_or_default();
                 return self.set_path_reg(at, path, keys, value);
             }
         }
@@ -327,9 +378,18 @@ impl Vm {
                 if let Some(binding) = name.upval_binding {
                     mutate_error(binding, &name.name)?;
                 }
+                let value = value.take().unwrap_or_default();
                 return self.set_path_cell(&cell, path, keys, value);
             }
         }
+        if let Some(idx) = name.receiver_upval {
+            let cell = self.upval(idx);
+            let result = with_receiver_field(&mut cell.borrow_mut(), &name.name, &mut assign);
+            if let Some(result) = result {
+                return self.path_result(result);
+            }
+        }
+        let value = value.take().unwrap_or_default();
         match name.global {
             Some(g) => self.set_path_global(g, path, keys, value),
             None => undefined(&name.name).map(|_| ()),
