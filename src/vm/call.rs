@@ -167,7 +167,7 @@ impl Vm {
 
     /// Pops the top frame, delivering `value` to its caller. Returns `Some(value)` when the
     /// popped frame was `entry`, the first frame of the current `execute`.
-    #[inline]
+    #[inline(always)]
     pub(super) fn return_from_frame(&mut self, value: Value, entry: usize) -> Option<Value> {
         let frame = self.frames.pop()?;
         if frame.receiver {
@@ -179,7 +179,12 @@ impl Vm {
         if self.frames.len() <= entry {
             return Some(value);
         }
-        self.regs[frame.ret] = value;
+        // The result register held the closure that just returned: release it with an
+        // inline reference-count drop rather than the general value drop.
+        match std::mem::replace(&mut self.regs[frame.ret], value) {
+            Value::Func(closure) => drop(closure),
+            other => drop(other),
+        }
         None
     }
 

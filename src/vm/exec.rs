@@ -441,7 +441,17 @@ impl Vm {
                         if let Some(result) = self.return_from_frame(value, entry) {
                             return Ok(result);
                         }
-                        continue 'frames;
+                        // Back to the caller, switched to in place.
+                        let Some(caller) = self.frames.last() else {
+                            return Ok(Value::Null);
+                        };
+                        proto = &program.protos[caller.proto as usize];
+                        code = &proto.code[..];
+                        base = caller.base;
+                        pc = caller.pc;
+                        recording = proto.hotness.get() < FEEDBACK_WINDOW;
+                        refresh!();
+                        continue;
                     }
                     Op::ReturnNull => {
                         if let Some(result) = self.return_from_frame(Value::Null, entry) {
