@@ -89,9 +89,9 @@ pub struct DynName {
     pub receiver_upval: Option<u16>,
     /// The function-wide local that holds the name once created (maybe boxed).
     pub local: Option<Reg>,
-    pub upval: Option<u16>,
-    /// Set when the captured variable is immutable (assigning it is an error).
-    pub upval_binding: Option<Binding>,
+    /// Variables of enclosing functions, nearest first, each with its mutability when it
+    /// is immutable (assigning it is then an error): the first that exists is the one.
+    pub upvals: Vec<(u16, Option<Binding>)>,
     pub global: Option<GlobalIdx>,
 }
 

@@ -170,7 +170,9 @@ fn operands_in_range(op: &Op, proto: &Proto, n: &Counts, c: &mut Check) -> bool 
             c.reg(r);
             proto.dyn_names.get(name as usize).is_some_and(|d| {
                 d.local.is_none_or(|l| (l as usize) < c.regs)
-                    && d.upval.is_none_or(|u| (u as usize) < proto.captures.len())
+                    && d.upvals
+                        .iter()
+                        .all(|(u, _)| (*u as usize) < proto.captures.len())
                     && d.receiver_upval
                         .is_none_or(|u| (u as usize) < proto.captures.len())
                     && d.global.is_none_or(|gi| (gi as usize) < n.globals)

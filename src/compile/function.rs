@@ -60,6 +60,8 @@ pub struct Upvalue {
     pub name: Rc<str>,
     pub kind: LocalKind,
     pub maybe_undef: bool,
+    /// Level (in the compiler's function stack) of the function that owns the variable.
+    pub owner: usize,
 }
 
 pub struct FuncState {

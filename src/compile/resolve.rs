@@ -66,29 +66,29 @@ impl Compiler {
                     ..local
                 });
             }
-            let upval = self.upvalue_for(level, name);
+            let chain = self.upvalue_chain(level, name);
             let static_only = !receiver_fields
-                && upval.is_none()
+                && chain.is_empty()
                 && !self.global_names.contains(name)
                 && self.enclosing_receiver(level).is_none();
             if static_only {
                 return NameRef::Local(local);
             }
-            return self.dyn_name(name, Some(local.reg), upval);
+            return self.dyn_name(name, Some(local.reg), chain);
         }
         if level > 0 {
-            let upval = self.upvalue_for(level, name);
+            let chain = self.upvalue_chain(level, name);
             if receiver_fields {
-                return self.dyn_name(name, None, upval);
+                return self.dyn_name(name, None, chain);
             }
-            match upval {
-                Some((idx, up)) if !up.maybe_undef => return NameRef::Upval(idx, up),
+            match chain.first() {
+                Some((idx, up)) if !up.maybe_undef => return NameRef::Upval(*idx, up.clone()),
                 // The enclosing function's variable may never be created (its plain
-                // assignments can go to a global instead): then lookup goes on to the
-                // globals at the time of use (§9). Inside a method without `self`, the
-                // receiver's fields come before the globals.
-                _ if upval.is_some() || self.enclosing_receiver(level).is_some() => {
-                    return self.dyn_name(name, None, upval);
+                // assignments can go further out): then lookup goes on outwards, to the
+                // globals at the time of use last (§9). Inside a method without `self`,
+                // the receiver's fields come before the globals.
+                _ if !chain.is_empty() || self.enclosing_receiver(level).is_some() => {
+                    return self.dyn_name(name, None, chain);
                 }
                 _ => {}
             }
@@ -100,7 +100,7 @@ impl Compiler {
         &mut self,
         name: &Rc<str>,
         local: Option<Reg>,
-        upval: Option<(u16, Upvalue)>,
+        chain: Vec<(u16, Upvalue)>,
     ) -> NameRef {
         let global = Some(self.global_slot(name));
         let receiver_fields = self.func_ref().receiver_fields;
@@ -116,8 +116,10 @@ impl Compiler {
             receiver_fields,
             receiver_upval,
             local,
-            upval: upval.as_ref().map(|(i, _)| *i),
-            upval_binding: upval.and_then(|(_, u)| binding_of(u.kind)),
+            upvals: chain
+                .into_iter()
+                .map(|(idx, up)| (idx, binding_of(up.kind)))
+                .collect(),
             global,
         });
         NameRef::Dyn((f.dyn_names.len() - 1) as u32)
@@ -134,32 +136,63 @@ impl Compiler {
     /// enclosing function, adding captures along the way; `None` if no enclosing function
     /// (the top level's `if` scopes included) has it.
     fn upvalue_for(&mut self, level: usize, name: &Rc<str>) -> Option<(u16, Upvalue)> {
+        self.upvalue_below(level, name, level)
+    }
+
+    /// Like `upvalue_for`, for the nearest variable owned by a function at a level below
+    /// `limit`.
+    fn upvalue_below(
+        &mut self,
+        level: usize,
+        name: &Rc<str>,
+        limit: usize,
+    ) -> Option<(u16, Upvalue)> {
         if level == 0 {
             return None;
         }
         if let Some(i) = self.funcs[level]
             .upvalues
             .iter()
-            .position(|u| &u.name == name)
+            .position(|u| &u.name == name && u.owner < limit)
         {
             return Some((i as u16, self.funcs[level].upvalues[i].clone()));
         }
         let parent = level - 1;
-        if let Some(local) = self.funcs[parent].find_local(name) {
-            if !local.boxed {
-                return None;
+        if parent < limit {
+            if let Some(local) = self.funcs[parent].find_local(name) {
+                if !local.boxed {
+                    return None;
+                }
+                let up = Upvalue {
+                    name: name.clone(),
+                    kind: local.kind,
+                    maybe_undef: local.maybe_undef,
+                    owner: parent,
+                };
+                let idx = self.add_capture(level, Capture::Register(local.reg), up.clone());
+                return Some((idx, up));
             }
-            let up = Upvalue {
-                name: name.clone(),
-                kind: local.kind,
-                maybe_undef: local.maybe_undef,
-            };
-            let idx = self.add_capture(level, Capture::Register(local.reg), up.clone());
-            return Some((idx, up));
         }
-        let (outer, up) = self.upvalue_for(parent, name)?;
+        let (outer, up) = self.upvalue_below(parent, name, limit)?;
         let idx = self.add_capture(level, Capture::Upval(outer), up.clone());
         Some((idx, up))
+    }
+
+    /// The variables of enclosing functions that `name` may mean, nearest first: while
+    /// one may never have been created (a function-wide name whose assignments can go
+    /// further out), the next one out is a candidate too (§9 lookup order).
+    fn upvalue_chain(&mut self, level: usize, name: &Rc<str>) -> Vec<(u16, Upvalue)> {
+        let mut chain = Vec::new();
+        let mut limit = level;
+        while let Some((idx, up)) = self.upvalue_below(level, name, limit) {
+            let (done, owner) = (!up.maybe_undef, up.owner);
+            chain.push((idx, up));
+            if done {
+                break;
+            }
+            limit = owner;
+        }
+        chain
     }
 
     /// Reads `name` into some register: the local's own register when it can be used as

@@ -351,7 +351,7 @@ func outer() {
         })
         .expect("assignment to the captured x");
     assert_eq!(&*set.name, "x");
-    assert_eq!(set.upval, Some(0));
+    assert_eq!(set.upvals, [(0, None)]);
     assert!(!has_op(bump, "SetGlobal"));
 }
 

@@ -192,7 +192,7 @@ impl Vm {
                 return Ok(load(slot));
             }
         }
-        if let Some(idx) = name.upval {
+        for &(idx, _) in &name.upvals {
             let value = self.upval(idx).borrow().clone();
             if !matches!(value, Value::Undef) {
                 return Ok(value);
@@ -226,10 +226,10 @@ impl Vm {
                 return Ok(());
             }
         }
-        if let Some(idx) = name.upval {
+        for &(idx, binding) in &name.upvals {
             let cell = self.upval(idx);
             if !matches!(*cell.borrow(), Value::Undef) {
-                if let Some(binding) = name.upval_binding {
+                if let Some(binding) = binding {
                     reassign_error(binding, &name.name)?;
                 }
                 *cell.borrow_mut() = value;
@@ -372,10 +372,10 @@ impl Vm {
                 return self.set_path_reg(at, path, keys, value);
             }
         }
-        if let Some(idx) = name.upval {
+        for &(idx, binding) in &name.upvals {
             let cell = self.upval(idx);
             if !matches!(*cell.borrow(), Value::Undef) {
-                if let Some(binding) = name.upval_binding {
+                if let Some(binding) = binding {
                     mutate_error(binding, &name.name)?;
                 }
                 let value = value.take().unwrap_or_default();
