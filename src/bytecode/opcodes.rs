@@ -258,9 +258,21 @@ pub enum Op {
     },
 
     // ---- iteration, patterns, destructuring
-    /// R[iter] = items of R[src] to iterate (array, or an int count); R[iter+1] = 0
+    /// R[iter] = items of R[src] to iterate (array, or an int count); R[iter+1] = 0;
+    /// R[iter+2] = null
     ForPrep { iter: Reg, src: Reg },
-    /// if R[iter+1] < length of R[iter]: R[dst] = next item, R[iter+1] += 1; else pc = target
+    /// `for … in range(args)`: if G[g] is the builtin `range`, count without building the
+    /// array: R[iter] = end, R[iter+1] = start, R[iter+2] = step; otherwise as `ForPrep` on
+    /// G[g](R[args] .. R[args+argc-1])
+    ForPrepRange {
+        iter: Reg,
+        args: Reg,
+        argc: u16,
+        g: GlobalIdx,
+    },
+    /// counting (R[iter+2] is the step): if R[iter+1] has not reached R[iter]: R[dst] =
+    /// R[iter+1], R[iter+1] += step; otherwise if R[iter+1] < length of R[iter]: R[dst] =
+    /// next item, R[iter+1] += 1; when done: pc = target
     ForNext { iter: Reg, dst: Reg, target: Target },
     /// if R[src] does not match pattern `pattern`: pc = target
     TestPattern {

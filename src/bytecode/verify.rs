@@ -374,12 +374,22 @@ fn operands_in_range(op: &Op, proto: &Proto, n: &Counts, c: &mut Check) -> bool 
                 })
         }
         Op::ForPrep { iter, src } => {
-            c.range(iter, 2);
+            c.range(iter, 3);
             c.reg(src);
             true
         }
+        Op::ForPrepRange {
+            iter,
+            args,
+            argc,
+            g: i,
+        } => {
+            c.range(iter, 3);
+            c.range(args, argc as usize);
+            g(i)
+        }
         Op::ForNext { iter, dst, target } => {
-            c.range(iter, 2);
+            c.range(iter, 3);
             c.reg(dst);
             t(target)
         }

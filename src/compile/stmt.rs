@@ -3,6 +3,7 @@
 use std::rc::Rc;
 
 use super::function::{LocalKind, LoopContext};
+use super::resolve::NameRef;
 use super::scan;
 use super::Compiler;
 use crate::bytecode::{Binding as Mutability, Handler, Op, PatternTest, Reg};
@@ -360,11 +361,13 @@ impl Compiler {
     }
 
     fn for_stmt(&mut self, var: &Ident, iterable: &Expr, body: &Block) {
-        let iter = self.func().alloc_n(2);
+        let iter = self.func().alloc_n(3);
         let above_iter = self.func_ref().next_reg;
-        let src = self.expr_any(iterable);
-        self.func().location = iterable.span.start;
-        self.func().emit(Op::ForPrep { iter, src });
+        if !self.counting_loop(iterable, iter) {
+            let src = self.expr_any(iterable);
+            self.func().location = iterable.span.start;
+            self.func().emit(Op::ForPrep { iter, src });
+        }
         self.func().next_reg = above_iter;
         let item = self.func().alloc();
         let start = self.func().pc();
@@ -395,6 +398,35 @@ impl Compiler {
         self.func().defined.truncate(defined_mark);
         self.func().emit(Op::Loop { target: start });
         self.end_loop(vec![next], start);
+    }
+
+    /// `for … in range(args)` with `range` a global: counts without building the array
+    /// while `range` is the builtin (`ForPrepRange`). Returns false for other iterables.
+    fn counting_loop(&mut self, iterable: &Expr, iter: Reg) -> bool {
+        let ExprKind::Call { callee, args } = &iterable.kind else {
+            return false;
+        };
+        let ExprKind::Name(name) = &callee.kind else {
+            return false;
+        };
+        if &*name.name != "range" || args.is_empty() || args.len() > 3 {
+            return false;
+        }
+        let NameRef::Global(g) = self.resolve(&name.name) else {
+            return false;
+        };
+        let first = self.func().alloc_n(args.len() as u16);
+        for (reg, arg) in (first..).zip(args) {
+            self.expr_to(arg, reg);
+        }
+        self.func().location = callee.span.start;
+        self.func().emit(Op::ForPrepRange {
+            iter,
+            args: first,
+            argc: args.len() as u16,
+            g,
+        });
+        true
     }
 
     fn match_stmt(&mut self, subject: &Expr, cases: &[MatchCase], default: Option<&Block>) {

@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use ruff_runtime::ops::{self, ArithOp, CmpOp};
 use ruff_runtime::value::{EnumObj, StructObj};
-use ruff_runtime::{equality, format, RtError, RtResult, Value};
+use ruff_runtime::{builtins, equality, format, RtError, RtResult, Value};
 
 use super::fast::{
     equal_fast, float_op, int_op, ordered, pattern_matches, payload, record, record_bits,
@@ -632,12 +632,56 @@ impl Vm {
                         let items = tri!(ops::iteration_items(&reg!(src)));
                         reg!(iter) = items;
                         reg!(iter + 1) = Value::Int(0);
+                        reg!(iter + 2) = Value::Null;
+                    }
+                    Op::ForPrepRange {
+                        iter,
+                        args,
+                        argc,
+                        g,
+                    } => {
+                        let first = base + args as usize;
+                        let arguments = self.regs[first..first + argc as usize].to_vec();
+                        let callee = self.globals[g as usize].value.clone();
+                        match callee {
+                            Value::Native(id) if Some(id) == self.range_builtin => {
+                                let spec = tri!(builtins::range_spec(&arguments));
+                                reg!(iter) = Value::Int(spec.end);
+                                reg!(iter + 1) = Value::Int(spec.start);
+                                reg!(iter + 2) = Value::Int(spec.step);
+                            }
+                            Value::Undef => {
+                                fail!(undefined(&program.globals[g as usize]).unwrap_err())
+                            }
+                            callee => {
+                                save_pc!();
+                                let result = self.call_nested(&callee, &arguments);
+                                refresh!();
+                                let items = tri!(ops::iteration_items(&tri!(result)));
+                                reg!(iter) = items;
+                                reg!(iter + 1) = Value::Int(0);
+                                reg!(iter + 2) = Value::Null;
+                            }
+                        }
                     }
                     Op::ForNext { iter, dst, target } => {
                         let Value::Int(i) = reg!(iter + 1) else {
                             pc = target as usize;
                             continue;
                         };
+                        if let (&Value::Int(step), &Value::Int(end)) =
+                            (&reg!(iter + 2), &reg!(iter))
+                        {
+                            let more = if step > 0 { i < end } else { i > end };
+                            if !more {
+                                pc = target as usize;
+                                continue;
+                            }
+                            set_int(&mut reg!(dst), i);
+                            // Past i64 the range has ended: park the counter on `end`.
+                            set_int(&mut reg!(iter + 1), i.checked_add(step).unwrap_or(end));
+                            continue;
+                        }
                         let next = match &reg!(iter) {
                             Value::Array(items) => items.get(i as usize).cloned(),
                             &Value::Int(n) => (i < n).then_some(Value::Int(i)),

@@ -94,6 +94,8 @@ pub struct Vm {
     options: Options,
     /// An error already located at its origin, travelling up through native code.
     pending: Option<RuntimeError>,
+    /// The builtin `range`, which `for` loops count through without building its array.
+    range_builtin: Option<ruff_runtime::value::NativeId>,
     /// The error the most recent handler caught, for `Rethrow`.
     caught: Option<RuntimeError>,
     /// Set by operations that know a more precise error location than their instruction.
@@ -130,6 +132,7 @@ impl Vm {
             io,
             options,
             pending: None,
+            range_builtin: builtins::lookup("range"),
             caught: None,
             location_override: None,
         })

@@ -142,7 +142,18 @@ fn pair(items: Vec<Value>, element: Value) -> Value {
     Value::array(vec![Value::array(items), element])
 }
 
-fn range(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
+/// What `range(...)` counts: from `start` towards `end` (excluded) by `step` (never 0).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RangeSpec {
+    pub start: i64,
+    pub end: i64,
+    pub step: i64,
+}
+
+/// Checks `range`'s arguments (`range(n)`, `range(a, b)`, `range(a, b, step)`) with the
+/// builtin's messages. The `range` builtin and the interpreter's counting `for` loop both
+/// use it.
+pub fn range_spec(args: &[Value]) -> RtResult<RangeSpec> {
     expect_count_between("range", args, 1, 3)?;
     let mut ints = [0i64, 0, 1];
     for (k, slot) in ints.iter_mut().take(args.len()).enumerate() {
@@ -151,11 +162,16 @@ fn range(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
     let [start, end, step] = match args.len() {
         1 => [0, ints[0], 1],
         _ => ints,
-    }
-    .map(i128::from);
+    };
     if step == 0 {
         return raise("range() step cannot be zero");
     }
+    Ok(RangeSpec { start, end, step })
+}
+
+fn range(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
+    let spec = range_spec(args)?;
+    let [start, end, step] = [spec.start, spec.end, spec.step].map(i128::from);
     let count = if step > 0 && start < end {
         (end - start + step - 1) / step
     } else if step < 0 && start > end {

@@ -8,6 +8,8 @@ use std::sync::OnceLock;
 use crate::value::{NativeId, Value};
 use crate::{Host, RtResult};
 
+pub use arrays::{range_spec, RangeSpec};
+
 mod args;
 mod arrays;
 mod assert;
