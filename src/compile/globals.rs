@@ -36,8 +36,16 @@ fn builtin_names() -> impl Iterator<Item = Rc<str>> {
         )
 }
 
-/// Top-level variables that can live in registers, with their mutability.
-pub fn register_globals(stmts: &[Stmt]) -> FxHashMap<Rc<str>, LocalKind> {
+/// A top-level variable that lives in a register of the top-level code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RegisterGlobal {
+    pub kind: LocalKind,
+    /// Created by a `for` loop, which may run zero times: reads outside it are checked.
+    pub maybe_undef: bool,
+}
+
+/// Top-level variables that can live in registers.
+pub fn register_globals(stmts: &[Stmt]) -> FxHashMap<Rc<str>, RegisterGlobal> {
     let mut excluded = scan::mentioned_in_nested_functions(stmts);
     excluded.extend(mentioned_in_if_bodies(stmts));
     excluded.extend(builtin_names());
@@ -53,7 +61,8 @@ pub fn register_globals(stmts: &[Stmt]) -> FxHashMap<Rc<str>, LocalKind> {
                 && !excluded.contains(&name)
                 && only_later_sites_allowed(&sites, &name, kind);
             if sound {
-                out.insert(name.clone(), kind);
+                let maybe_undef = matches!(stmt.kind, StmtKind::For { .. });
+                out.insert(name.clone(), RegisterGlobal { kind, maybe_undef });
             }
         }
         seen.extend(mentioned);
@@ -61,9 +70,10 @@ pub fn register_globals(stmts: &[Stmt]) -> FxHashMap<Rc<str>, LocalKind> {
     out
 }
 
-/// `let/mut/const x := e` or `x := e`, where `e` does not mention `x`.
+/// `let/mut/const x := e`, `x := e` or `for x in e { }`, where `e` does not mention `x`.
 fn creating_statement(stmt: &Stmt) -> Option<(Rc<str>, LocalKind)> {
     let (name, kind, value) = match &stmt.kind {
+        StmtKind::For { var, iterable, .. } => (var, LocalKind::Plain, iterable),
         StmtKind::Decl {
             kind,
             binding: Binding::Name(name),
@@ -152,7 +162,8 @@ fn collect_sites(stmts: &[Stmt], out: &mut Vec<BindingSite>) {
                 }
             }
             StmtKind::For { var, body, .. } => {
-                push(out, &var.name, SiteForm::Other);
+                // At the top level a loop variable is assigned like a plain name.
+                push(out, &var.name, SiteForm::Assignment);
                 collect_sites(&body.stmts, out);
                 continue;
             }

@@ -57,7 +57,7 @@ pub(crate) struct Compiler {
     /// Names that can be globals at some point (so function code must check at run time).
     global_names: NameSet,
     /// Top-level variables that live in registers of the top-level code (see `globals.rs`).
-    register_globals: FxHashMap<Rc<str>, LocalKind>,
+    register_globals: FxHashMap<Rc<str>, globals::RegisterGlobal>,
     next_site: u32,
     overflow: Option<Span>,
 }
@@ -124,8 +124,11 @@ impl Compiler {
             .map(|(n, k)| (n.clone(), *k))
             .collect();
         register_globals.sort_by(|a, b| a.0.cmp(&b.0));
-        for (name, kind) in register_globals {
-            self.func().declare(&name, kind, false);
+        for (name, global) in register_globals {
+            let local = self.func().declare(&name, global.kind, global.maybe_undef);
+            if global.maybe_undef {
+                self.func().emit(Op::LoadUndef { dst: local.reg });
+            }
         }
         self.hoist_top_level_functions(stmts);
         for stmt in stmts {

@@ -66,6 +66,10 @@ impl Compiler {
                     ..local
                 });
             }
+            // A register global is the only binding its name ever has.
+            if level == 0 && self.register_globals.contains_key(name) {
+                return NameRef::Local(local);
+            }
             let chain = self.upvalue_chain(level, name);
             let static_only = !receiver_fields
                 && chain.is_empty()

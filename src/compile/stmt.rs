@@ -369,7 +369,22 @@ impl Compiler {
             self.func().emit(Op::ForPrep { iter, src });
         }
         self.func().next_reg = above_iter;
-        let item = self.func().alloc();
+        let defined_mark = self.func_ref().defined.len();
+        // Where each item goes: straight into the loop variable when it is a plain
+        // register, else into a temporary that is then assigned.
+        let direct = if self.func_ref().is_main {
+            // Top level: the loop variable is an ordinary (usually global) binding.
+            match self.resolve(&var.name) {
+                NameRef::Local(local) if !local.boxed && local.kind.is_mutable() => Some(local.reg),
+                _ => None,
+            }
+        } else {
+            // A fresh binding per iteration, gone after the loop.
+            self.func().push_scope(false);
+            let local = self.func().declare(&var.name, LocalKind::Plain, false);
+            (!local.boxed).then_some(local.reg)
+        };
+        let item = direct.unwrap_or_else(|| self.func().alloc());
         let start = self.func().pc();
         let next = self.func().emit(Op::ForNext {
             iter,
@@ -380,19 +395,17 @@ impl Compiler {
             breaks: Vec::new(),
             continues: Vec::new(),
         });
-        let defined_mark = self.func_ref().defined.len();
-        if self.func_ref().is_main {
-            // Top level: the loop variable is an ordinary (usually global) binding.
+        if direct.is_none() {
             self.func().location = var.span.start;
-            self.assign_name(&var.name, item);
-            self.block(body, BlockKind::Other);
-        } else {
-            // A fresh binding per iteration, gone after the loop.
-            self.func().push_scope(false);
-            let local = self.func().declare(&var.name, LocalKind::Plain, false);
-            self.init_local(local, item);
-            self.func().mark_defined(&var.name);
-            self.block(body, BlockKind::Other);
+            if self.func_ref().is_main {
+                self.assign_name(&var.name, item);
+            } else if let Some(local) = self.func_ref().find_local(&var.name) {
+                self.init_local(local, item);
+            }
+        }
+        self.func().mark_defined(&var.name);
+        self.block(body, BlockKind::Other);
+        if !self.func_ref().is_main {
             self.func().pop_scope();
         }
         self.func().defined.truncate(defined_mark);

@@ -228,8 +228,10 @@ fn register_globals_only_where_no_global_machinery_can_observe_them() {
         ("x := [x]\n", "x", true),
         // Mentioned in a top-level `if` body (a scope of its own).
         ("x := 0\nif true { x := 5 }\nprint(x)\n", "x", true),
-        // Bound by a `for` loop or declared twice.
-        ("for x in 3 { }\nprint(x)\n", "x", true),
+        // Created by a `for` loop: a register (checked when read after the loop).
+        ("for x in 3 { }\nprint(x)\n", "x", false),
+        // Bound by a loop after other uses, or declared twice.
+        ("x := 1\nfor x in 3 { }\nlet y := x\nlet [x] := [1]\n", "x", true),
         ("let x := 1\nlet x := 2\n", "x", true),
         // A builtin's name stays a global.
         ("len := 1\nprint(len)\n", "len", true),
