@@ -7,6 +7,9 @@ use super::Compiler;
 use crate::bytecode::{EnumVariant, Op, Reg, StructShape, Wrapper, NO_REG};
 use crate::syntax::ast::*;
 
+/// Array literals up to this many elements are built from consecutive registers.
+const LITERAL_WINDOW: usize = 64;
+
 /// An operand that is a number literal, usable as a constant operand.
 fn literal_number(expr: &Expr) -> Option<ruff_runtime::Value> {
     match expr.kind {
@@ -164,7 +167,11 @@ impl Compiler {
             ExprKind::Array(items) => self.array(items, dst),
             ExprKind::Dict(entries) => self.dict(entries, dst),
             ExprKind::StructLit { name, fields } => {
-                let base = self.func().alloc_n(fields.len() as u16);
+                let count = self.func().count(fields.len());
+                if self.func_ref().overflow {
+                    return;
+                }
+                let base = self.func().alloc_n(count);
                 for (i, (_, value)) in fields.iter().enumerate() {
                     self.expr_to(value, base + i as u16);
                 }
@@ -231,7 +238,11 @@ impl Compiler {
             self.func().emit(Op::LoadConst { dst, k });
             return;
         }
-        let base = self.func().alloc_n(parts.len() as u16);
+        let count = self.func().count(parts.len());
+        if self.func_ref().overflow {
+            return;
+        }
+        let base = self.func().alloc_n(count);
         for (i, part) in parts.iter().enumerate() {
             let r = base + i as u16;
             match part {
@@ -245,7 +256,7 @@ impl Compiler {
         self.func().emit(Op::Concat {
             dst,
             base,
-            n: parts.len() as u16,
+            n: count,
         });
     }
 
@@ -318,8 +329,9 @@ impl Compiler {
 
     fn array(&mut self, items: &[ArrayItem], dst: Reg) {
         let has_spread = items.iter().any(|i| matches!(i, ArrayItem::Spread(_)));
-        if !has_spread {
-            let n = items.len() as u16;
+        // Long literals are built element by element rather than in a register window.
+        if !has_spread && items.len() <= LITERAL_WINDOW {
+            let n = self.func().count(items.len());
             let base = self.func().alloc_n(n);
             for (i, item) in items.iter().enumerate() {
                 if let ArrayItem::Item(e) = item {
@@ -337,12 +349,14 @@ impl Compiler {
         });
         for item in items {
             let (ArrayItem::Item(e) | ArrayItem::Spread(e)) = item;
+            let mark = self.func_ref().next_reg;
             let src = self.expr_any(e);
             self.func().location = e.span.start;
             match item {
                 ArrayItem::Item(_) => self.func().emit(Op::ArrayPush { arr, src }),
                 ArrayItem::Spread(_) => self.func().emit(Op::ArraySpread { arr, src }),
             };
+            self.func().next_reg = mark;
         }
         self.func().emit(Op::Move { dst, src: arr });
     }
@@ -431,7 +445,11 @@ impl Compiler {
     /// `callee(first?, args…)` into `dst`. A piped `first` is evaluated first, as written.
     fn call(&mut self, callee: &Expr, first: Option<&Expr>, args: &[Expr], dst: Reg) {
         let argc = args.len() + usize::from(first.is_some());
-        let base = self.func().call_window(dst, 1 + argc as u16);
+        let argc = self.func().count(argc);
+        if self.func_ref().overflow {
+            return;
+        }
+        let base = self.func().call_window(dst, 1 + argc);
         let mut next = base + 1;
         if let Some(f) = first {
             self.expr_to(f, next);
@@ -443,10 +461,7 @@ impl Compiler {
             next += 1;
         }
         self.func().location = callee.span.start;
-        self.func().emit(Op::Call {
-            base,
-            argc: argc as u16,
-        });
+        self.func().emit(Op::Call { base, argc });
         if dst != base {
             self.func().emit(Op::Move { dst, src: base });
         }

@@ -164,6 +164,18 @@ impl FuncState {
         }
     }
 
+    /// `n` as an instruction operand count; past what an operand holds, the function is
+    /// marked too large (reported as a compile error) and 0 is returned.
+    pub fn count(&mut self, n: usize) -> u16 {
+        match u16::try_from(n) {
+            Ok(c) if c < NO_REG - 2 => c,
+            _ => {
+                self.overflow = true;
+                0
+            }
+        }
+    }
+
     /// Allocates one temporary register.
     pub fn alloc(&mut self) -> Reg {
         self.alloc_n(1)

@@ -83,7 +83,8 @@ impl Compiler {
             .iter()
             .filter(|s| matches!(s, Step::Index(..)))
             .count();
-        let keys = self.func().alloc_n(n as u16);
+        let n = self.func().count(n);
+        let keys = self.func().alloc_n(n);
         let mut next = keys;
         for step in steps {
             if let Step::Index(e, _) = step {
@@ -209,7 +210,11 @@ impl Compiler {
             let caught = self.func().alloc();
             write_back = Some((root, steps, keys, old, caught));
         }
-        let base = self.func().call_window(dst, 2 + argc as u16);
+        let argc = self.func().count(argc);
+        if self.func_ref().overflow {
+            return;
+        }
+        let base = self.func().call_window(dst, 2 + argc);
         let recv = base + 1;
         match &write_back {
             Some((root, steps, keys, old, _)) => {
@@ -254,7 +259,7 @@ impl Compiler {
         self.func().location = receiver.span.start;
         let call = self.func().emit(Op::CallMethod {
             base,
-            argc: argc as u16,
+            argc,
             name: name_k,
         });
         self.func()
@@ -299,6 +304,10 @@ impl Compiler {
             Binding::Dict(items) => (items, false),
             Binding::Name(_) => return,
         };
+        self.func().count(items.len());
+        if self.func_ref().overflow {
+            return;
+        }
         let global = self.func_ref().at_global_level();
         let local_kind = match kind {
             DeclKind::Let => LocalKind::Let,
@@ -343,9 +352,10 @@ impl Compiler {
         let has_rest = items.iter().any(|i| matches!(i, PatItem::Rest(_)));
         let mut fails = Vec::new();
         if is_array {
+            let len = self.func().count(before_rest);
             fails.push(self.func().emit(Op::ArrayPattern {
                 src,
-                len: before_rest as u16,
+                len,
                 rest: has_rest,
                 target: 0,
             }));

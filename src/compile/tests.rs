@@ -231,7 +231,11 @@ fn register_globals_only_where_no_global_machinery_can_observe_them() {
         // Created by a `for` loop: a register (checked when read after the loop).
         ("for x in 3 { }\nprint(x)\n", "x", false),
         // Bound by a loop after other uses, or declared twice.
-        ("x := 1\nfor x in 3 { }\nlet y := x\nlet [x] := [1]\n", "x", true),
+        (
+            "x := 1\nfor x in 3 { }\nlet y := x\nlet [x] := [1]\n",
+            "x",
+            true,
+        ),
         ("let x := 1\nlet x := 2\n", "x", true),
         // A builtin's name stays a global.
         ("len := 1\nprint(len)\n", "len", true),
@@ -773,4 +777,26 @@ fn compiled_examples_pass_the_bytecode_verifier() {
             panic!("{example}: {e:?}");
         }
     }
+}
+
+// ---- operand limits
+
+#[test]
+fn long_array_literals_compile_and_oversized_calls_are_errors() {
+    let items: Vec<String> = (0..70_000).map(|i| i.to_string()).collect();
+    let long = format!("a := [{}]\nprint(len(a))\n", items.join(","));
+    let program = compile_src(&long);
+    crate::bytecode::verify(&program).expect("a long literal compiles to valid bytecode");
+
+    let args = vec!["1"; 70_000].join(",");
+    let call = format!("print({args})\n");
+    let ast = crate::syntax::parse(&call).expect("parses");
+    let error = super::compile(&ast)
+        .err()
+        .expect("too many arguments for one call");
+    assert!(
+        error.message.starts_with("Function too large"),
+        "{}",
+        error.message
+    );
 }
