@@ -242,15 +242,4 @@ impl Vm {
         let entry = self.frames.len() - 1;
         self.execute(entry)
     }
-
-    /// The method `name` of a struct value's type, if the value is a struct and has one.
-    pub(super) fn operator_method(&self, value: &Value, name: &str) -> Option<Rc<FuncObj>> {
-        let Value::Struct(obj) = value else {
-            return None;
-        };
-        match self.methods.get(&obj.name)?.get(name)? {
-            Value::Func(f) => Some(f.clone()),
-            _ => None,
-        }
-    }
 }

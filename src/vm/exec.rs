@@ -768,35 +768,4 @@ impl Vm {
             }
         }
     }
-
-    /// Applies a unary operator: a struct's `method` if it has one, else `rule`.
-    #[inline(never)]
-    fn unary_slow(
-        &mut self,
-        method: &str,
-        value: Value,
-        rule: fn(&Value) -> RtResult<Value>,
-    ) -> RtResult<Value> {
-        if let Some(method) = self.operator_method(&value, method) {
-            return self.call_method_nested(method, value, &[]);
-        }
-        rule(&value)
-    }
-
-    /// Applies an arithmetic operator outside the fast paths: a struct's operator method
-    /// when the left operand has one, else the runtime's rule.
-    #[inline(never)]
-    fn arith_slow(&mut self, op: ArithOp, a: Value, b: Value) -> RtResult<Value> {
-        let name = match op {
-            ArithOp::Add => "op_add",
-            ArithOp::Sub => "op_sub",
-            ArithOp::Mul => "op_mul",
-            ArithOp::Div => "op_div",
-            ArithOp::Mod => "op_mod",
-        };
-        if let Some(method) = self.operator_method(&a, name) {
-            return self.call_method_nested(method, a, &[b]);
-        }
-        ops::arith(op, &a, &b)
-    }
 }

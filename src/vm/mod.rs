@@ -9,6 +9,7 @@ mod call;
 mod error;
 mod exec;
 mod fast;
+mod operators;
 mod places;
 
 use std::io::{BufRead, Write};
