@@ -69,7 +69,8 @@ fn annotation(program: &Program, proto: &Proto, op: &Op) -> Option<String> {
         | Op::SetGlobal { g, .. }
         | Op::DefGlobal { g, .. }
         | Op::SetPathGlobal { g, .. }
-        | Op::ForPrepRange { g, .. } => global(g),
+        | Op::ForPrepRange { g, .. }
+        | Op::PushInPlace { g, .. } => global(g),
         Op::Closure { proto: p, .. } => program.protos.get(p as usize).map(|f| f.name.to_string()),
         Op::GetName { name, .. } | Op::SetName { name, .. } => proto
             .dyn_names

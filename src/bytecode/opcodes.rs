@@ -197,6 +197,15 @@ pub enum Op {
     ArrayPush { arr: Reg, src: Reg },
     /// append the elements of array R[src] to the array in R[arr]
     ArraySpread { arr: Reg, src: Reg },
+    /// `R[var] := push(R[var], R[val])`: if G[g] is still builtin `builtin` (`push` or
+    /// `append`) and R[var] an array, appends in place (copy-on-write); otherwise
+    /// R[var] = G[g](R[var], R[val])
+    PushInPlace {
+        var: Reg,
+        val: Reg,
+        g: GlobalIdx,
+        builtin: u32,
+    },
     /// R[dst] = {}
     NewDict { dst: Reg },
     /// R[dict][key text of R[key]] = R[val]

@@ -270,6 +270,11 @@ fn operands_in_range(op: &Op, proto: &Proto, n: &Counts, c: &mut Check) -> bool 
             c.reg(src);
             true
         }
+        Op::PushInPlace { var, val, g: i, .. } => {
+            c.reg(var);
+            c.reg(val);
+            g(i)
+        }
         Op::DictInsert { dict, key, val } => {
             c.reg(dict);
             c.reg(key);

@@ -5,6 +5,7 @@ use std::rc::Rc;
 
 use super::function::{Local, LocalKind};
 use super::resolve::{mutate_message, NameRef};
+use super::scan::may_write_back;
 use super::stmt::mutability;
 use super::Compiler;
 use crate::bytecode::{Handler, Op, PathStep, PlacePath, Reg};
@@ -25,6 +26,10 @@ impl Compiler {
         value: &Expr,
         op_span: Span,
     ) {
+        if op == AssignOp::Set && target.path.is_empty() && self.push_in_place(&target.root, value)
+        {
+            return;
+        }
         let compound = (op != AssignOp::Set).then(|| compound_value(target, op, value, op_span));
         let value = compound.as_ref().unwrap_or(value);
         if target.path.is_empty() {
@@ -51,6 +56,46 @@ impl Compiler {
         let path = self.place_path(&steps);
         self.func().location = target.root.span.start;
         self.store_place(&target.root, path, keys, src, None);
+    }
+
+    /// `x := push(x, e)` (or `append`) on a plain mutable register `x`: appends in place
+    /// while the global is the builtin, so building an array in a loop is linear.
+    fn push_in_place(&mut self, root: &Ident, value: &Expr) -> bool {
+        let ExprKind::Call { callee, args } = &value.kind else {
+            return false;
+        };
+        let (ExprKind::Name(function), [first, element]) = (&callee.kind, args.as_slice()) else {
+            return false;
+        };
+        let Some(builtin) = ["push", "append"]
+            .contains(&&*function.name)
+            .then(|| ruff_runtime::builtins::lookup(&function.name))
+            .flatten()
+        else {
+            return false;
+        };
+        let same_variable = matches!(&first.kind, ExprKind::Name(n) if n.name == root.name);
+        if !same_variable || may_write_back(element) {
+            return false;
+        }
+        let NameRef::Local(local) = self.resolve(&root.name) else {
+            return false;
+        };
+        if local.boxed || !local.kind.is_mutable() || local.maybe_undef {
+            return false;
+        }
+        let NameRef::Global(g) = self.resolve(&function.name) else {
+            return false;
+        };
+        let val = self.expr_any(element);
+        self.func().location = callee.span.start;
+        self.func().emit(Op::PushInPlace {
+            var: local.reg,
+            val,
+            g,
+            builtin,
+        });
+        true
     }
 
     /// The register to compute `value` straight into when assigning it to `name`: a plain,

@@ -499,6 +499,30 @@ impl Vm {
                             tri!(ops::spread_into_array(Rc::make_mut(items), &value));
                         }
                     }
+                    Op::PushInPlace {
+                        var,
+                        val,
+                        g,
+                        builtin,
+                    } => {
+                        let callee = &self.globals[g as usize].value;
+                        if matches!(callee, Value::Native(id) if *id == builtin) {
+                            let element = reg!(val).clone();
+                            if let Value::Array(items) = &mut reg!(var) {
+                                Rc::make_mut(items).push(element);
+                                continue;
+                            }
+                        }
+                        if let Value::Undef = callee {
+                            fail!(undefined(&program.globals[g as usize]).unwrap_err());
+                        }
+                        let callee = callee.clone();
+                        let arguments = [reg!(var).clone(), reg!(val).clone()];
+                        save_pc!();
+                        let result = self.call_nested(&callee, &arguments);
+                        refresh!();
+                        reg!(var) = tri!(result);
+                    }
                     Op::NewDict { dst } => reg!(dst) = Value::dict(Default::default()),
                     Op::DictInsert { dict, key, val } => {
                         let key = tri!(ops::dict_key(&reg!(key)));
