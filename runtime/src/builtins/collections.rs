@@ -5,7 +5,7 @@
 use std::collections::VecDeque;
 use std::rc::Rc;
 
-use rustc_hash::FxHashSet;
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::args::{expect_count, requires};
 use super::arrays::array_arg;
@@ -104,15 +104,28 @@ pub const BUILTINS: &[Builtin] = &[
     },
 ];
 
+/// Floats at least this large are equal (within `f64::EPSILON`) only when identical:
+/// neighbouring doubles there are further apart than the tolerance.
+const EXACT_FLOATS_FROM: f64 = 2.0;
+
 /// Values met so far, compared with `equal_strict`, so deduplicating is linear for the
 /// usual elements. Ints and strings are hashed: `equal_strict` equates them only with
-/// their own kind and exact value, so hashing agrees with it. Everything else (floats
-/// with their tolerance, NaN, nested collections) is compared by a scan.
+/// their own kind and exact value, so hashing agrees with it. Floats are hashed too:
+/// large ones by their bits, small ones in buckets one tolerance wide, where an equal
+/// value can only sit in the same or a neighbouring bucket; NaN equals nothing. Everything
+/// else (nested collections, structs, …) is compared by a scan.
 #[derive(Default)]
 pub(super) struct Seen<'a> {
     ints: FxHashSet<i64>,
     strs: FxHashSet<&'a str>,
+    large_floats: FxHashSet<u64>,
+    small_floats: FxHashMap<i64, Vec<f64>>,
     others: Vec<&'a Value>,
+}
+
+/// The tolerance bucket of a float below `EXACT_FLOATS_FROM` in magnitude.
+fn float_bucket(x: f64) -> i64 {
+    (x / f64::EPSILON).floor() as i64
 }
 
 impl<'a> Seen<'a> {
@@ -120,6 +133,18 @@ impl<'a> Seen<'a> {
         match value {
             Value::Int(i) => self.ints.contains(i),
             Value::Str(s) => self.strs.contains(s.as_str()),
+            Value::Float(x) if x.is_nan() => false,
+            Value::Float(x) if x.abs() >= EXACT_FLOATS_FROM => {
+                self.large_floats.contains(&x.to_bits())
+            }
+            Value::Float(x) => {
+                let bucket = float_bucket(*x);
+                (bucket - 1..=bucket + 1).any(|b| {
+                    self.small_floats
+                        .get(&b)
+                        .is_some_and(|ys| ys.iter().any(|y| (x - y).abs() < f64::EPSILON))
+                })
+            }
             _ => self.others.iter().any(|seen| equal_strict(seen, value)),
         }
     }
@@ -130,6 +155,17 @@ impl<'a> Seen<'a> {
             Value::Int(i) => self.ints.insert(*i),
             Value::Str(s) => self.strs.insert(s.as_str()),
             _ if self.contains(value) => false,
+            Value::Float(x) if x.is_nan() => true,
+            Value::Float(x) if x.abs() >= EXACT_FLOATS_FROM => {
+                self.large_floats.insert(x.to_bits())
+            }
+            Value::Float(x) => {
+                self.small_floats
+                    .entry(float_bucket(*x))
+                    .or_default()
+                    .push(*x);
+                true
+            }
             _ => {
                 self.others.push(value);
                 true
@@ -482,5 +518,16 @@ mod tests {
             failure("stack_pop", &[ints(&[1])]),
             "stack_pop() requires a stack"
         );
+    }
+
+    #[test]
+    fn float_deduplication_follows_the_tolerance_and_stays_fast() {
+        let close = [0.1 + 0.2, 0.3, -0.0, 0.0, 2.0, 2.0, f64::NAN, f64::NAN];
+        let items: Vec<Value> = close.iter().map(|x| Value::Float(*x)).collect();
+        let distinct = super::Seen::distinct(items.iter());
+        let shown: Vec<String> = distinct.iter().map(crate::format::display).collect();
+        assert_eq!(shown, ["0.30000000000000004", "-0", "2", "NaN", "NaN"]);
+        let many: Vec<Value> = (0..200_000).map(|i| Value::Float(i as f64 * 0.5)).collect();
+        assert_eq!(super::Seen::distinct(many.iter()).len(), 200_000);
     }
 }
