@@ -64,7 +64,7 @@ fn annotation(program: &Program, proto: &Proto, op: &Op) -> Option<String> {
         Op::GetField { name, .. } | Op::CallMethod { name, .. } | Op::CheckDefined { name, .. } => {
             konst(name)
         }
-        Op::Raise { msg } => konst(msg),
+        Op::Raise { msg } | Op::RaiseIfDefined { msg, .. } => konst(msg),
         Op::GetGlobal { g, .. }
         | Op::SetGlobal { g, .. }
         | Op::DefGlobal { g, .. }

@@ -52,6 +52,8 @@ pub enum Op {
     LoadUndef { dst: Reg },
     /// if R[reg] (through its cell, if boxed) is Undef: error `Undefined variable: K[name]`
     CheckDefined { reg: Reg, name: ConstIdx },
+    /// if R[reg] (through its cell, if boxed) is not Undef: raise the error message K[msg]
+    RaiseIfDefined { reg: Reg, msg: ConstIdx },
 
     // ---- globals
     /// R[dst] = G[g]; Undef: error `Undefined variable: <name of g>`

@@ -136,7 +136,7 @@ fn operands_in_range(op: &Op, proto: &Proto, n: &Counts, c: &mut Check) -> bool 
             c.reg(dst);
             k(i)
         }
-        Op::CheckDefined { reg, name } => {
+        Op::CheckDefined { reg, name } | Op::RaiseIfDefined { reg, msg: name } => {
             c.reg(reg);
             k(name)
         }

@@ -259,9 +259,28 @@ impl Compiler {
             self.raise_const(&format!("Duplicate declaration in the same scope: {name}"));
             return;
         }
+        // A name the function body created by plain assignment is a binding of this same
+        // scope: declaring it again is a duplicate once that assignment has run.
+        let function_wide = (!self.func_ref().is_main && self.func_ref().scopes.len() == 1)
+            .then(|| self.func_ref().function_wide(name))
+            .flatten()
+            .filter(|local| local.maybe_undef);
+        let duplicate_check = |this: &mut Self| {
+            if let Some(local) = function_wide {
+                let msg = this
+                    .func()
+                    .const_str(&format!("Duplicate declaration in the same scope: {name}").into());
+                this.func().location = id.span.start;
+                this.func().emit(Op::RaiseIfDefined {
+                    reg: local.reg,
+                    msg,
+                });
+            }
+        };
         if let Some(reg) = self.func().take_reserved(name) {
             let tmp = self.func().alloc();
             self.expr_to(value, tmp);
+            duplicate_check(self);
             self.func().emit(Op::SetCell {
                 cell: reg,
                 src: tmp,
@@ -274,6 +293,7 @@ impl Compiler {
         let boxed = self.func_ref().boxed_names.contains(name);
         let tmp = if boxed { self.func().alloc() } else { reg };
         self.expr_to(value, tmp);
+        duplicate_check(self);
         let local = self.func().declare_in(name, local_kind(kind), false, reg);
         self.init_local(local, tmp);
         self.func().mark_defined(name);

@@ -191,6 +191,16 @@ impl Vm {
                         }
                     }
 
+                    Op::RaiseIfDefined { reg, msg } => {
+                        let defined = match &reg!(reg) {
+                            Value::Undef => false,
+                            Value::Cell(cell) => !matches!(*cell.borrow(), Value::Undef),
+                            _ => true,
+                        };
+                        if defined {
+                            fail!(RtError::Raise(proto.const_str(msg).to_string()));
+                        }
+                    }
                     Op::GetGlobal { dst, g } => match &self.globals[g as usize].value {
                         // Functions (the usual callee) are cloned inline and written straight
                         // into the register.
