@@ -7,8 +7,11 @@ use ruff_runtime::value::{EnumObj, StructObj};
 use ruff_runtime::{builtins, equality, format, RtError, RtResult, Value};
 
 use super::fast::{
-    equal_fast, float_op, int_op, ordered, pattern_matches, payload, record, record_bits,
-    same_value, set_float, set_int, undefined, FEEDBACK_WINDOW, FLOAT_FLOAT,
+    equal_fast, float_op, int_op, ordered, record, record_bits, same_value, set_float, set_int,
+    undefined, FEEDBACK_WINDOW, FLOAT_FLOAT,
+};
+use super::patterns::{
+    array_fits, array_rest, dict_entry, dict_rest, element, pattern_matches, payload,
 };
 use super::{Frame, Vm};
 use crate::bytecode::{Op, Wrapper, NO_REG};
@@ -748,55 +751,30 @@ impl Vm {
                         rest,
                         target,
                     } => {
-                        let fits = match &reg!(src) {
-                            Value::Array(items) if rest => items.len() >= len as usize,
-                            Value::Array(items) => items.len() == len as usize,
-                            _ => false,
-                        };
-                        if !fits {
+                        if !array_fits(&reg!(src), len, rest) {
                             pc = target as usize;
                         }
                     }
                     Op::GetElem { dst, src, index } => {
-                        let value = match &reg!(src) {
-                            Value::Array(items) => items.get(index as usize).cloned(),
-                            _ => None,
-                        };
-                        reg!(dst) = value.unwrap_or(Value::Null);
+                        let value = element(&reg!(src), index);
+                        reg!(dst) = value;
                     }
                     Op::ArrayRest { dst, src, from } => {
-                        let rest = match &reg!(src) {
-                            Value::Array(items) => {
-                                items.get(from as usize..).unwrap_or(&[]).to_vec()
-                            }
-                            _ => Vec::new(),
-                        };
-                        reg!(dst) = Value::array(rest);
+                        let rest = array_rest(&reg!(src), from);
+                        reg!(dst) = rest;
                     }
                     Op::DictPatternGet {
                         dst,
                         src,
                         key,
                         target,
-                    } => {
-                        let found = match &reg!(src) {
-                            Value::Dict(map) => map.get(proto.const_str(key)).cloned(),
-                            _ => None,
-                        };
-                        match found {
-                            Some(value) => reg!(dst) = value,
-                            None => pc = target as usize,
-                        }
-                    }
+                    } => match dict_entry(&reg!(src), proto.const_str(key)) {
+                        Some(value) => reg!(dst) = value,
+                        None => pc = target as usize,
+                    },
                     Op::DictRest { dst, src, keys } => {
-                        let mut rest = match &reg!(src) {
-                            Value::Dict(map) => (**map).clone(),
-                            _ => Default::default(),
-                        };
-                        for key in &proto.key_lists[keys as usize] {
-                            rest.remove(key);
-                        }
-                        reg!(dst) = Value::dict(rest);
+                        let rest = dict_rest(&reg!(src), &proto.key_lists[keys as usize]);
+                        reg!(dst) = rest;
                     }
                 }
             }

@@ -1,12 +1,12 @@
 //! Small inline helpers of the dispatch loop: the int and float fast paths, in-place
-//! register stores, operand feedback, and the value tests of patterns.
+//! register stores and operand feedback.
 
 use std::rc::Rc;
 
 use ruff_runtime::ops::{ArithOp, CmpOp};
 use ruff_runtime::{equality, raise, tag, RtResult, Value};
 
-use crate::bytecode::{PatternTest, Proto};
+use crate::bytecode::Proto;
 
 /// The int/int case of an arithmetic operator; `None` on overflow or a zero divisor,
 /// which the general rule reports.
@@ -105,28 +105,6 @@ pub(super) fn record_bits(proto: &Proto, pc: usize, seen: u64) {
 #[inline(always)]
 pub(super) fn record(proto: &Proto, pc: usize, a: &Value, b: &Value) {
     record_bits(proto, pc, tag_bits(a.tag(), b.tag()));
-}
-
-pub(super) fn pattern_matches(test: &PatternTest, value: &Value) -> bool {
-    match (test, value) {
-        (PatternTest::Equal(expected), v) => equality::equal(v, expected),
-        (PatternTest::Ok, Value::Ok(_))
-        | (PatternTest::Err, Value::Err(_))
-        | (PatternTest::Some, Value::Some(_))
-        | (PatternTest::None, Value::None) => true,
-        (PatternTest::Variant { enum_name, variant }, Value::Enum(e)) => {
-            e.enum_name == *enum_name && e.variant == *variant
-        }
-        _ => false,
-    }
-}
-
-pub(super) fn payload(value: &Value) -> Value {
-    match value {
-        Value::Ok(v) | Value::Err(v) | Value::Some(v) => (**v).clone(),
-        Value::Enum(e) => e.payload.clone().unwrap_or(Value::Null),
-        _ => Value::Null,
-    }
 }
 
 /// Whether two registers hold the very same value: one heap object, or equal scalars.

@@ -10,6 +10,7 @@ mod error;
 mod exec;
 mod fast;
 mod operators;
+mod patterns;
 mod places;
 
 use std::io::{BufRead, Write};
