@@ -136,6 +136,13 @@ pub struct EnumVariant {
     pub variant: Rc<str>,
 }
 
+impl PlacePath {
+    /// How many index steps (each with a key register) the path has.
+    pub fn key_count(&self) -> usize {
+        self.steps.iter().filter(|s| s.field.is_none()).count()
+    }
+}
+
 impl Proto {
     /// The constant `k` as text (names, field names, messages).
     pub fn const_str(&self, k: ConstIdx) -> &str {

@@ -3,7 +3,7 @@
 //! that cannot run off its end. The interpreter relies on this to access registers and
 //! instructions without bounds checks.
 
-use super::{Op, Program, Proto, Reg, NO_REG};
+use super::{Op, PlacePath, Program, Proto, Reg, NO_REG};
 
 /// Why a program was rejected.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -105,12 +105,7 @@ fn operands_in_range(op: &Op, proto: &Proto, n: &Counts, c: &mut Check) -> bool 
     let k = |i: u32| (i as usize) < n.consts;
     let g = |i: u32| (i as usize) < n.globals;
     let t = |i: u32| (i as usize) < n.code;
-    let path_keys = |path: u32| {
-        proto
-            .paths
-            .get(path as usize)
-            .map(|p| p.steps.iter().filter(|s| s.field.is_none()).count())
-    };
+    let path_keys = |path: u32| proto.paths.get(path as usize).map(PlacePath::key_count);
     match *op {
         Op::Move { dst, src } | Op::Neg { dst, src } | Op::Not { dst, src } => {
             c.reg(dst);

@@ -18,7 +18,6 @@ pub fn mentioned_in_stmts(stmts: &[Stmt]) -> NameSet {
         on_name: &mut |n: &Rc<str>| {
             names.insert(n.clone());
         },
-        into_functions: true,
     };
     walker.stmts(stmts);
     names
@@ -172,7 +171,6 @@ impl FunctionFinder<'_> {
 /// Walks names in statements and expressions.
 struct Walker<'a> {
     on_name: &'a mut dyn FnMut(&Rc<str>),
-    into_functions: bool,
 }
 
 impl Walker<'_> {
@@ -181,9 +179,6 @@ impl Walker<'_> {
     }
 
     fn function(&mut self, f: &Function) {
-        if !self.into_functions {
-            return;
-        }
         if let Some(n) = &f.name {
             (self.on_name)(&n.name);
         }

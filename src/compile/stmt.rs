@@ -356,17 +356,18 @@ impl Compiler {
             None => Vec::new(),
         };
         self.func().free_temps();
-        self.loop_body(body, start);
+        self.enter_loop();
+        self.block(body, BlockKind::Other);
         self.func().emit(Op::Loop { target: start });
         self.end_loop(exits, start);
     }
 
-    fn loop_body(&mut self, body: &Block, _continue_target: u32) {
+    /// Opens the jump bookkeeping of a loop (closed by `end_loop`).
+    fn enter_loop(&mut self) {
         self.func().loops.push(LoopContext {
             breaks: Vec::new(),
             continues: Vec::new(),
         });
-        self.block(body, BlockKind::Other);
     }
 
     /// Patches the exits and `break`s to here and the `continue`s to `continue_target`.
@@ -411,10 +412,7 @@ impl Compiler {
             dst: item,
             target: 0,
         });
-        self.func().loops.push(LoopContext {
-            breaks: Vec::new(),
-            continues: Vec::new(),
-        });
+        self.enter_loop();
         if direct.is_none() {
             self.func().location = var.span.start;
             if self.func_ref().is_main {

@@ -278,7 +278,7 @@ impl Vm {
         keys: usize,
         value: Value,
     ) -> RtResult<()> {
-        let key_count = path.steps.iter().filter(|s| s.field.is_none()).count();
+        let key_count = path.key_count();
         if key_count > 0 && keys <= root {
             // Not produced by the compiler (keys are temporaries above every local), but
             // stay correct rather than alias.
@@ -303,7 +303,7 @@ impl Vm {
     }
 
     fn path_keys(&self, path: &PlacePath, keys: usize) -> Vec<Value> {
-        let count = path.steps.iter().filter(|s| s.field.is_none()).count();
+        let count = path.key_count();
         self.regs[keys..keys + count].to_vec()
     }
 

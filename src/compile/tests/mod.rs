@@ -42,6 +42,18 @@ fn first_new_cell(function: &Proto) -> Reg {
         .expect("the function makes a cell")
 }
 
+/// The dynamic name the first `SetName` of a function assigns.
+fn first_set_name(function: &Proto) -> &DynName {
+    function
+        .code
+        .iter()
+        .find_map(|op| match op {
+            Op::SetName { .. } => dyn_name(function, op),
+            _ => None,
+        })
+        .expect("the function has a SetName")
+}
+
 fn protos_named<'a>(program: &'a Program, name: &str) -> Vec<&'a Proto> {
     program.protos.iter().filter(|p| &*p.name == name).collect()
 }
@@ -202,14 +214,7 @@ func bump(n) { total := total + n }
     // A function that assigns it goes through a dynamic name backed by the same slot
     // (§9: the function-wide local does not exist yet, the global does).
     let bump = proto(&program, "bump");
-    let set = bump
-        .code
-        .iter()
-        .find_map(|op| match op {
-            Op::SetName { .. } => dyn_name(bump, op),
-            _ => None,
-        })
-        .expect("a SetName in bump");
+    let set = first_set_name(bump);
     assert_eq!(&*set.name, "total");
     assert_eq!(set.global, Some(g));
 }
@@ -348,14 +353,7 @@ func outer() {
     // `x += 1` in a closure is a plain assignment (§9): the closure's own function-wide
     // `x` does not exist yet, so it is a dynamic name that finds the captured cell.
     assert_eq!(bump.captures, [Capture::Register(cell)]);
-    let set = bump
-        .code
-        .iter()
-        .find_map(|op| match op {
-            Op::SetName { .. } => dyn_name(bump, op),
-            _ => None,
-        })
-        .expect("assignment to the captured x");
+    let set = first_set_name(bump);
     assert_eq!(&*set.name, "x");
     assert_eq!(set.upvals, [(0, None)]);
     assert!(!has_op(bump, "SetGlobal"));
