@@ -18,7 +18,7 @@ while (($#)); do
     esac
 done
 if [[ -z $ruff ]]; then
-    cargo build --release --quiet --bin ruff
+    bash scripts/cargo.sh build --release --quiet --bin ruff
     ruff=${CARGO_TARGET_DIR:-target}/release/ruff
 fi
 

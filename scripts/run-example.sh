@@ -12,6 +12,4 @@ file=${1:-$root/examples/hello.ruff}
 if (($#)); then
     set -- -- "$@"
 fi
-cd "$root"
-bash scripts/setup.sh
-exec cargo run --release --quiet -- run "$file" "$@"
+exec bash "$root/scripts/cargo.sh" run --release --quiet -- run "$file" "$@"

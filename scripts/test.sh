@@ -5,6 +5,4 @@
 #
 # usage: scripts/test.sh [extra cargo test arguments]
 set -euo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
-bash scripts/setup.sh
-exec cargo test --workspace --tests "$@"
+exec bash "$(dirname "${BASH_SOURCE[0]}")/cargo.sh" test --workspace --tests "$@"
