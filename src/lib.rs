@@ -8,5 +8,6 @@ pub mod bytecode;
 pub mod cli;
 pub mod compile;
 pub mod diagnostics;
+pub mod jit;
 pub mod syntax;
 pub mod vm;

@@ -8,8 +8,11 @@
 //! * `RUFF_CONFORMANCE_ARGS` — whitespace-separated words passed to every run
 //!   right after `run` (e.g. `--jit=off`).
 //! * `RUFF_TIERS` — comma-separated list of extra flag sets; one trial is
-//!   created per (file, flag set). Default: a single empty flag set. An empty
-//!   entry (e.g. the first one in `,--jit=eager`) means "no extra flags".
+//!   created per (file, flag set). Default: the tier-differential set
+//!   `--jit=off,--jit=eager,--jit-threshold 2` (the interpreter alone, everything
+//!   compiled before its first call, and tiering up almost at once), so every
+//!   program must behave identically in each. An empty entry (e.g. the first one
+//!   in `,--jit=eager`) means "no extra flags".
 //! * `RUFF_CONFORMANCE_TIMEOUT` — seconds per program (default 10).
 //! * `RUFF_CONFORMANCE_BIN` — run this binary instead of the `ruff` built by
 //!   cargo (handy for checking the harness itself).
@@ -495,9 +498,19 @@ fn tiers_from_env() -> Vec<Vec<String>> {
             .split(',')
             .map(|set| set.split_whitespace().map(str::to_string).collect())
             .collect(),
-        _ => vec![Vec::new()],
+        _ => DEFAULT_TIERS
+            .iter()
+            .map(|set| set.iter().map(|s| s.to_string()).collect())
+            .collect(),
     }
 }
+
+/// The flag sets every program runs under unless `RUFF_TIERS` says otherwise.
+const DEFAULT_TIERS: &[&[&str]] = &[
+    &["--jit=off"],
+    &["--jit=eager"],
+    &["--jit-threshold", "2"],
+];
 
 fn main() {
     let args = Arguments::from_args();

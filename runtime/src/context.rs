@@ -14,6 +14,27 @@ pub struct VMContext {
     pub return_value: Value,
     /// ...and sets this to 1 so the caller knows `return_value` is filled.
     pub has_return_value: u8,
+    /// Start of the VM's register stack; re-read by compiled code after every helper call,
+    /// since a helper may grow (move) the stack.
+    pub regs: *mut Value,
+    /// Registers in the stack; a compiled frame grows it through a helper when short.
+    pub regs_len: usize,
+    /// Calls active now as the VM counts them (compiled code passes its depth along as an
+    /// argument and stores it here only before a helper call).
+    pub depth: usize,
+    /// Most calls that may be active at once.
+    pub depth_limit: usize,
+    /// Per call depth: (function, base) of the compiled call at that depth. Compiled calls
+    /// get a VM frame only when something needs one; the entries say what it would be.
+    pub chain: *mut [u64; 2],
+    /// VM frames that exist (calls at depths `..materialized` have one).
+    pub materialized: usize,
+    /// Per function: its compiled entry point or null, then its arity (two words each).
+    pub code: *const usize,
+    /// The VM's global slots (`vm::GLOBAL_STRIDE` bytes apart, value first).
+    pub globals: *mut Value,
+    /// The VM running the compiled code, for helpers.
+    pub vm: *mut std::ffi::c_void,
     /// State of the `random*` builtins (xorshift64*; never zero).
     pub rng_state: u64,
     /// When the run started, for `performance_now`.
@@ -24,6 +45,14 @@ pub struct VMContext {
 pub mod offsets {
     pub const RETURN_VALUE: usize = std::mem::offset_of!(super::VMContext, return_value);
     pub const HAS_RETURN_VALUE: usize = std::mem::offset_of!(super::VMContext, has_return_value);
+    pub const REGS: usize = std::mem::offset_of!(super::VMContext, regs);
+    pub const REGS_LEN: usize = std::mem::offset_of!(super::VMContext, regs_len);
+    pub const DEPTH: usize = std::mem::offset_of!(super::VMContext, depth);
+    pub const DEPTH_LIMIT: usize = std::mem::offset_of!(super::VMContext, depth_limit);
+    pub const CHAIN: usize = std::mem::offset_of!(super::VMContext, chain);
+    pub const MATERIALIZED: usize = std::mem::offset_of!(super::VMContext, materialized);
+    pub const CODE: usize = std::mem::offset_of!(super::VMContext, code);
+    pub const GLOBALS: usize = std::mem::offset_of!(super::VMContext, globals);
 }
 
 impl VMContext {
@@ -34,6 +63,15 @@ impl VMContext {
         VMContext {
             return_value: Value::Null,
             has_return_value: 0,
+            regs: std::ptr::null_mut(),
+            regs_len: 0,
+            depth: 0,
+            depth_limit: 0,
+            chain: std::ptr::null_mut(),
+            materialized: 0,
+            code: std::ptr::null(),
+            globals: std::ptr::null_mut(),
+            vm: std::ptr::null_mut(),
             rng_state: seed | 1,
             started: Instant::now(),
         }

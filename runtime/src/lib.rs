@@ -9,6 +9,7 @@ pub mod equality;
 pub mod error;
 pub mod format;
 pub mod host;
+pub mod jit_abi;
 pub mod ops;
 pub mod value;
 

@@ -23,12 +23,32 @@ pub struct RunArgs {
     /// Calls plus loop iterations after which a function is compiled.
     #[arg(long, default_value_t = 1000, env = "RUFF_JIT_THRESHOLD")]
     jit_threshold: u32,
+    /// Print what tier 1 did (functions compiled, compile times, deopts) at exit.
+    #[arg(long)]
+    jit_stats: bool,
+    /// Write each function tier 1 compiles to DIR as NAME.ll, NAME.opt.ll and NAME.s.
+    #[arg(long, value_name = "DIR", env = "RUFF_JIT_DUMP")]
+    jit_dump: Option<std::path::PathBuf>,
     /// Most calls that may be active at once.
-    #[arg(long, default_value_t = crate::vm::DEFAULT_CALL_DEPTH_LIMIT, env = "RUFF_CALL_DEPTH")]
+    #[arg(
+        long,
+        default_value_t = crate::vm::DEFAULT_CALL_DEPTH_LIMIT,
+        env = "RUFF_CALL_DEPTH",
+        value_parser = call_depth_limit
+    )]
     call_depth: usize,
     /// Arguments for the program (after `--`).
     #[arg(last = true)]
     args: Vec<String>,
+}
+
+/// Parses `--call-depth`: 1 up to `vm::MAX_CALL_DEPTH_LIMIT`.
+fn call_depth_limit(text: &str) -> Result<usize, String> {
+    let max = crate::vm::MAX_CALL_DEPTH_LIMIT;
+    match text.parse::<usize>() {
+        Ok(n) if (1..=max).contains(&n) => Ok(n),
+        _ => Err(format!("expected a whole number from 1 to {max}")),
+    }
 }
 
 pub fn check(path: &str) -> i32 {
@@ -59,6 +79,16 @@ pub fn run(args: RunArgs) -> i32 {
     tracing::debug!(jit = ?args.jit, threshold = args.jit_threshold, "run");
     let options = Options {
         call_depth_limit: args.call_depth,
+        jit: crate::jit::Settings {
+            mode: match args.jit {
+                JitMode::Off => crate::jit::Mode::Off,
+                JitMode::Auto => crate::jit::Mode::Auto,
+                JitMode::Eager => crate::jit::Mode::Eager,
+            },
+            threshold: args.jit_threshold,
+            stats: args.jit_stats,
+            dump_dir: args.jit_dump,
+        },
     };
     let runner = std::thread::Builder::new()
         .name("ruff-main".into())
@@ -75,6 +105,7 @@ pub fn run(args: RunArgs) -> i32 {
 
 /// Parses, compiles and runs `source`, printing any error report; returns the exit status.
 fn run_source(source: &SourceFile, options: Options) -> i32 {
+    let stats = options.jit.stats;
     let started = std::time::Instant::now();
     let program =
         match crate::syntax::parse(&source.text).and_then(|ast| crate::compile::compile(&ast)) {
@@ -100,6 +131,9 @@ fn run_source(source: &SourceFile, options: Options) -> i32 {
     };
     let outcome = vm.run();
     vm.flush();
+    if stats {
+        eprint!("{}", vm.jit_stats().summary());
+    }
     match outcome {
         Outcome::Finished => 0,
         Outcome::Exit(code) => code,

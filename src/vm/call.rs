@@ -58,7 +58,7 @@ impl Vm {
                 function.name, function.arity
             ));
         }
-        if self.frames.len() > self.options.call_depth_limit {
+        if self.ctx.depth > self.options.call_depth_limit {
             return raise(format!(
                 "Maximum call depth of {} exceeded while calling {}",
                 self.options.call_depth_limit, function.name
@@ -76,6 +76,8 @@ impl Vm {
             ret,
             receiver,
         });
+        self.ctx.depth += 1;
+        self.enter_top = true;
         Ok(())
     }
 
@@ -170,6 +172,7 @@ impl Vm {
     #[inline(always)]
     pub(super) fn return_from_frame(&mut self, value: Value, entry: usize) -> Option<Value> {
         let frame = self.frames.pop()?;
+        self.ctx.depth -= 1;
         if frame.receiver {
             if let Value::Cell(cell) = &self.regs[frame.base] {
                 let receiver = cell.borrow().clone();

@@ -85,6 +85,7 @@ impl Vm {
             let Some(frame) = self.frames.pop() else {
                 break;
             };
+            self.ctx.depth -= 1;
             if frame.receiver {
                 if let ruff_runtime::Value::Cell(cell) = &self.regs[frame.base] {
                     let receiver = cell.borrow().clone();

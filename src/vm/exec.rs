@@ -13,6 +13,7 @@ use super::fast::{
 use super::patterns::{
     array_fits, array_rest, dict_entry, dict_rest, element, pattern_matches, payload,
 };
+use super::tier::Ran;
 use super::{Frame, Vm};
 use crate::bytecode::{Op, Wrapper, NO_REG};
 
@@ -20,6 +21,18 @@ impl Vm {
     /// Runs frames from the top one until frame `entry` returns; returns its value.
     /// Errors not handled in frames `entry..` come back located (see `unwind`).
     pub(super) fn execute(&mut self, entry: usize) -> RtResult<Value> {
+        self.dispatch::<false>(entry)
+    }
+
+    /// Runs the one instruction at the top frame's `pc` (never a call or return) and
+    /// saves the `pc` after it; errors come back unlocated and not unwound. Tier 1 runs
+    /// the instructions it has no inline code for this way, so both tiers share one
+    /// implementation of every operation.
+    pub(super) fn step(&mut self, entry: usize) -> RtResult<()> {
+        self.dispatch::<true>(entry).map(drop)
+    }
+
+    fn dispatch<const STEP: bool>(&mut self, entry: usize) -> RtResult<Value> {
         let program = Rc::clone(&self.program);
         'frames: loop {
             let Some(frame) = self.frames.last() else {
@@ -54,9 +67,30 @@ impl Vm {
                     if let Some(frame) = self.frames.last_mut() {
                         frame.pc = pc;
                     }
+                    if STEP {
+                        return Err(error);
+                    }
                     self.unwind(error, entry)?;
                     continue 'frames;
                 }};
+            }
+            // Where compiled code handed control back: returned, resumed or failed.
+            macro_rules! after_compiled {
+                ($ran:expr) => {
+                    match $ran {
+                        Ran::Returned(ret) => {
+                            if self.frames.len() <= entry {
+                                return Ok(std::mem::take(&mut self.regs[ret]));
+                            }
+                            continue 'frames;
+                        }
+                        Ran::Resume => continue 'frames,
+                        Ran::Failed(error) => {
+                            self.unwind(error, entry)?;
+                            continue 'frames;
+                        }
+                    }
+                };
             }
             macro_rules! tri {
                 ($result:expr) => {
@@ -160,7 +194,21 @@ impl Vm {
                 }};
             }
 
+            if !STEP && std::mem::take(&mut self.enter_top) && pc == 0 && self.frame_fits_jit() {
+                if let Some(address) = self.compiled_or_tier_up(proto_index as u32) {
+                    after_compiled!(self.enter_compiled_frame(address, 0));
+                }
+            }
+
+            let mut stepped = false;
             loop {
+                if STEP {
+                    if stepped {
+                        save_pc!();
+                        return Ok(Value::Null);
+                    }
+                    stepped = true;
+                }
                 // SAFETY: `verify` proved every jump target and handler is inside the
                 // code and that the code ends with a return or jump, so `pc` never leaves it.
                 let op = unsafe { code.get_unchecked(pc) };
@@ -372,6 +420,16 @@ impl Vm {
                         proto.hotness.set(hotness);
                         recording = hotness < FEEDBACK_WINDOW;
                         pc = target as usize;
+                        if !STEP && hotness >= self.jit_threshold && self.frame_fits_jit() {
+                            // On-stack replacement: the loop continues in compiled code.
+                            // (`proto_index` is the frame this dispatch started in; calls
+                            // and returns since may have switched to another.)
+                            let current = self.frames.last().map_or(0, |f| f.proto);
+                            if let Some(address) = self.compiled_or_tier_up(current) {
+                                save_pc!();
+                                after_compiled!(self.enter_compiled_frame(address, pc));
+                            }
+                        }
                     }
                     Op::JumpIfFalsy { src, target } => {
                         if !equality::truthy(&reg!(src)) {
@@ -408,12 +466,30 @@ impl Vm {
                             let callee = &program.protos[f.proto as usize];
                             let callee_index = f.proto;
                             let callee_base = at + 1;
+                            let hotness = callee.hotness.get().wrapping_add(1);
+                            if !STEP && argc == callee.arity && hotness >= self.jit_threshold {
+                                if let Some(address) = self.compiled_or_tier_up(callee_index) {
+                                    callee.hotness.set(hotness);
+                                    save_pc!();
+                                    match self.run_compiled(address, callee_base, 0) {
+                                        Ran::Returned(_) => {
+                                            refresh!();
+                                            continue;
+                                        }
+                                        Ran::Resume => continue 'frames,
+                                        Ran::Failed(error) => {
+                                            self.unwind(error, entry)?;
+                                            continue 'frames;
+                                        }
+                                    }
+                                }
+                            }
                             if argc == callee.arity
-                                && self.frames.len() <= self.options.call_depth_limit
+                                && self.ctx.depth <= self.options.call_depth_limit
                                 && self.regs.len() > callee_base + callee.num_regs as usize
                             {
                                 save_pc!();
-                                callee.hotness.set(callee.hotness.get().wrapping_add(1));
+                                callee.hotness.set(hotness);
                                 self.frames.push(Frame {
                                     proto: callee_index,
                                     pc: 0,
@@ -421,6 +497,7 @@ impl Vm {
                                     ret: at,
                                     receiver: false,
                                 });
+                                self.ctx.depth += 1;
                                 proto = callee;
                                 code = &callee.code[..];
                                 recording = callee.hotness.get() < FEEDBACK_WINDOW;

@@ -12,6 +12,7 @@ mod fast;
 mod operators;
 mod patterns;
 mod places;
+mod tier;
 
 use std::io::{BufRead, Write};
 use std::rc::Rc;
@@ -26,6 +27,10 @@ pub use error::{Outcome, RuntimeError};
 
 /// The default limit on active calls (LANGUAGE.md §10).
 pub const DEFAULT_CALL_DEPTH_LIMIT: usize = 10_000;
+
+/// The highest call-depth limit a run may ask for: deeper recursion in compiled code would
+/// need more native stack than the interpreter thread has.
+pub const MAX_CALL_DEPTH_LIMIT: usize = 1_000_000;
 
 /// Where a program's input and output go.
 pub struct Io {
@@ -52,17 +57,24 @@ impl Io {
 #[derive(Debug, Clone)]
 pub struct Options {
     pub call_depth_limit: usize,
+    pub jit: crate::jit::Settings,
 }
 
 impl Default for Options {
     fn default() -> Options {
         Options {
             call_depth_limit: DEFAULT_CALL_DEPTH_LIMIT,
+            jit: crate::jit::Settings::default(),
         }
     }
 }
 
+/// Bytes between global slots; compiled code reads a global's value (the first field)
+/// at `VMContext::globals + g * GLOBAL_STRIDE`.
+pub const GLOBAL_STRIDE: usize = std::mem::size_of::<Global>();
+
 /// A global variable's slot.
+#[repr(C)]
 struct Global {
     value: Value,
     binding: Binding,
@@ -102,6 +114,16 @@ pub struct Vm {
     caught: Option<RuntimeError>,
     /// Set by operations that know a more precise error location than their instruction.
     location_override: Option<u32>,
+    /// Tier 1: compiled code, policy and statistics.
+    tier: crate::jit::Tier,
+    /// Hotness at which functions are compiled (`u32::MAX`: never).
+    jit_threshold: u32,
+    /// The frame on top was just pushed by a call: run its compiled code if it has some.
+    enter_top: bool,
+    /// The error a helper reported to compiled code, on its way to the interpreter.
+    jit_error: Option<RtError>,
+    /// What each active compiled call's frame would be, by depth (`VMContext::chain`).
+    chain: Vec<[u64; 2]>,
 }
 
 impl Vm {
@@ -111,9 +133,10 @@ impl Vm {
         program: Program,
         lines: LineIndex,
         io: Io,
-        options: Options,
+        mut options: Options,
     ) -> Result<Vm, VerifyError> {
         verify(&program)?;
+        options.call_depth_limit = options.call_depth_limit.min(MAX_CALL_DEPTH_LIMIT);
         let globals = program
             .globals
             .iter()
@@ -123,7 +146,13 @@ impl Vm {
                 site: 0,
             })
             .collect();
+        let tier = crate::jit::Tier::new(options.jit.clone(), &program);
         Ok(Vm {
+            jit_threshold: tier.threshold(),
+            tier,
+            enter_top: false,
+            jit_error: None,
+            chain: vec![[0; 2]; options.call_depth_limit.min(MAX_CALL_DEPTH_LIMIT) + 2],
             program: Rc::new(program),
             lines,
             regs: Vec::with_capacity(1024),
@@ -153,6 +182,8 @@ impl Vm {
             ret: 0,
             receiver: false,
         });
+        self.ctx.depth = 1;
+        self.enter_top = true;
         let result = self.execute(0);
         let outcome = match result {
             Ok(_) => Outcome::Finished,
@@ -166,6 +197,11 @@ impl Vm {
     /// Flushes program output.
     pub fn flush(&mut self) {
         let _ = self.io.stdout.flush();
+    }
+
+    /// What tier 1 did so far.
+    pub fn jit_stats(&self) -> &crate::jit::Stats {
+        &self.tier.stats
     }
 }
 

@@ -305,6 +305,7 @@ func f(n) {
 fn limit_50() -> Options {
     Options {
         call_depth_limit: 50,
+        ..Options::default()
     }
 }
 

@@ -1,0 +1,708 @@
+//! Bytecode (+ feedback) -> LLVM IR for one function, then optimize and install.
+//!
+//! Registers live in the VM's register stack, as in tier 0. Registers that inline code
+//! works on are also cached in allocas (which mem2reg turns into SSA values): writes go to
+//! both (write-through, so the stack is always current), reads come from the cache, and
+//! the cache is re-read after anything that may change the stack (helpers, calls). So at
+//! every helper call and every exit the VM's stack holds exactly what tier 0 would have,
+//! and tier 0 can continue from there. LLVM removes the reads nobody uses and keeps loop
+//! registers in machine registers.
+//!
+//! `ops` lowers each opcode; `numeric` has the guarded int/float fast paths.
+
+mod numeric;
+mod ops;
+
+use std::path::Path;
+use std::time::Instant;
+
+use inkwell::basic_block::BasicBlock;
+use inkwell::builder::Builder;
+use inkwell::context::ContextRef;
+use inkwell::module::{Linkage, Module};
+use inkwell::passes::PassBuilderOptions;
+use inkwell::targets::{FileType, TargetMachine};
+use inkwell::types::{FloatType, IntType, PointerType};
+use inkwell::values::{FunctionValue, IntValue, PointerValue};
+use inkwell::IntPredicate;
+
+use super::abi::{self, Helper};
+use super::orc::{self, ThreadSafeContext};
+use crate::bytecode::{Program, Proto, Reg};
+use ruff_runtime::context::offsets;
+use ruff_runtime::jit_abi::{HEAP_TAGS, RC_STRONG_OFFSET};
+
+/// A function tier 1 installed.
+pub struct Compiled {
+    pub address: usize,
+    pub build_ms: f64,
+    pub optimize_ms: f64,
+    pub codegen_ms: f64,
+}
+
+/// The textual forms of one function's compilation, for `ruff dump` and `RUFF_JIT_DUMP`.
+pub struct Listing {
+    pub ir: String,
+    pub optimized: String,
+    pub asm: String,
+}
+
+/// Lowers, optimizes and installs function `proto` of `program` as `symbol`.
+pub fn compile_function(
+    program: &Program,
+    proto: u32,
+    symbol: &str,
+    dump_dir: Option<&Path>,
+) -> Result<Compiled, String> {
+    let started = Instant::now();
+    let context = ThreadSafeContext::new();
+    let llvm = context.context();
+    let module = build_module(&llvm, program, proto, symbol)?;
+    let build_ms = ms_since(started);
+    let ir = dump_dir.map(|_| module.print_to_string().to_string());
+    orc::with_session(&abi::helper_addresses(), |session| {
+        let optimizing = Instant::now();
+        optimize(&module, session.machine())?;
+        let optimize_ms = ms_since(optimizing);
+        if let (Some(dir), Some(ir)) = (dump_dir, ir) {
+            let listing = Listing {
+                ir,
+                optimized: module.print_to_string().to_string(),
+                asm: assembly(&module, session.machine())?,
+            };
+            write_listing(dir, &program.protos[proto as usize].name, &listing);
+        }
+        let generating = Instant::now();
+        let address = session.install(&context, module, symbol)?;
+        Ok(Compiled {
+            address,
+            build_ms,
+            optimize_ms,
+            codegen_ms: ms_since(generating),
+        })
+    })
+}
+
+/// The listings of function `proto` with its current feedback, without installing it.
+pub fn listing(program: &Program, proto: u32) -> Result<Listing, String> {
+    let context = ThreadSafeContext::new();
+    let llvm = context.context();
+    let symbol = format!("ruff_{}", sanitize(&program.protos[proto as usize].name));
+    let module = build_module(&llvm, program, proto, &symbol)?;
+    let ir = module.print_to_string().to_string();
+    let machine = orc::host_machine(inkwell::targets::RelocMode::Default)?;
+    optimize(&module, &machine)?;
+    let optimized = module.print_to_string().to_string();
+    let asm = assembly(&module, &machine)?;
+    Ok(Listing { ir, optimized, asm })
+}
+
+fn ms_since(start: Instant) -> f64 {
+    start.elapsed().as_secs_f64() * 1000.0
+}
+
+/// A function name usable as a file and symbol name.
+pub fn sanitize(name: &str) -> String {
+    name.chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect()
+}
+
+fn write_listing(dir: &Path, name: &str, listing: &Listing) {
+    let stem = sanitize(name);
+    let writes = [
+        (format!("{stem}.ll"), &listing.ir),
+        (format!("{stem}.opt.ll"), &listing.optimized),
+        (format!("{stem}.s"), &listing.asm),
+    ];
+    for (file, text) in writes {
+        if let Err(e) =
+            std::fs::create_dir_all(dir).and_then(|_| std::fs::write(dir.join(&file), text))
+        {
+            tracing::warn!(file, error = %e, "could not write JIT dump");
+        }
+    }
+}
+
+fn optimize(module: &Module<'_>, machine: &TargetMachine) -> Result<(), String> {
+    module.set_triple(&machine.get_triple());
+    module.set_data_layout(&machine.get_target_data().get_data_layout());
+    module
+        .run_passes("default<O2>", machine, PassBuilderOptions::create())
+        .map_err(|e| e.to_string())
+}
+
+/// Native assembly, printed from a copy (emitting changes the module).
+fn assembly(module: &Module<'_>, machine: &TargetMachine) -> Result<String, String> {
+    let copy = module.clone();
+    let buffer = machine
+        .write_to_memory_buffer(&copy, FileType::Assembly)
+        .map_err(|e| e.to_string())?;
+    Ok(String::from_utf8_lossy(buffer.as_slice()).into_owned())
+}
+
+/// Builds the module holding function `proto` as `symbol`, and verifies it.
+fn build_module<'ctx>(
+    llvm: &ContextRef<'ctx>,
+    program: &Program,
+    proto: u32,
+    symbol: &str,
+) -> Result<Module<'ctx>, String> {
+    let module = llvm.create_module(symbol);
+    let lower = Lower::new(llvm, &module, program, proto, symbol);
+    lower.build()?;
+    module.verify().map_err(|e| e.to_string())?;
+    Ok(module)
+}
+
+/// The state of lowering one function.
+struct Lower<'a, 'ctx> {
+    llvm: &'a ContextRef<'ctx>,
+    module: &'a Module<'ctx>,
+    b: Builder<'ctx>,
+    function: FunctionValue<'ctx>,
+    proto_index: u32,
+    proto: &'a Proto,
+    i64t: IntType<'ctx>,
+    i32t: IntType<'ctx>,
+    i8t: IntType<'ctx>,
+    f64t: FloatType<'ctx>,
+    ptrt: PointerType<'ctx>,
+    ctx: PointerValue<'ctx>,
+    base: IntValue<'ctx>,
+    /// Calls active below this one (its index in `VMContext::chain` and the VM frames).
+    depth: IntValue<'ctx>,
+    /// A `GetGlobal` of a callee deferred to its `Call` (see `ops::fused_callees`): the
+    /// callee register, the global, and the `GetGlobal`'s pc.
+    pending_callee: std::cell::Cell<Option<(Reg, u32, usize)>>,
+    /// Cached start of the register stack (re-read after anything that may move it).
+    regs: Option<PointerValue<'ctx>>,
+    /// The shared way out for errors, failed guards and callees that left for tier 0,
+    /// with the stopping pc and the `abi::LEAVE_*` kind as phis.
+    exit: Option<Exit<'ctx>>,
+    /// Per register: its (tag, payload) cache slots, for registers inline code uses.
+    cache: Vec<Option<(PointerValue<'ctx>, PointerValue<'ctx>)>>,
+    /// The block of each instruction.
+    blocks: Vec<BasicBlock<'ctx>>,
+    /// `GetGlobal`s deferred to their call (`ops::fused_callees`).
+    fused: std::collections::HashSet<usize>,
+}
+
+/// The shared exit block and its phis: guard pc, resume pc, `abi::LEAVE_*` kind.
+#[derive(Clone, Copy)]
+struct Exit<'ctx> {
+    block: BasicBlock<'ctx>,
+    guard: inkwell::values::PhiValue<'ctx>,
+    resume: inkwell::values::PhiValue<'ctx>,
+    kind: inkwell::values::PhiValue<'ctx>,
+}
+
+/// A register's two words as SSA values (tag as i64, payload as i64).
+#[derive(Clone, Copy)]
+struct Word2<'ctx> {
+    tag: IntValue<'ctx>,
+    payload: IntValue<'ctx>,
+}
+
+impl<'a, 'ctx> Lower<'a, 'ctx> {
+    fn new(
+        llvm: &'a ContextRef<'ctx>,
+        module: &'a Module<'ctx>,
+        program: &'a Program,
+        proto_index: u32,
+        symbol: &str,
+    ) -> Lower<'a, 'ctx> {
+        let i64t = llvm.i64_type();
+        let i32t = llvm.i32_type();
+        let ptrt = llvm.ptr_type(Default::default());
+        let fn_type = i32t.fn_type(&[ptrt.into(), i64t.into(), i32t.into(), i64t.into()], false);
+        let function = module.add_function(symbol, fn_type, Some(Linkage::External));
+        let noalias = llvm.create_enum_attribute(
+            inkwell::attributes::Attribute::get_named_enum_kind_id("noalias"),
+            0,
+        );
+        function.add_attribute(inkwell::attributes::AttributeLoc::Param(0), noalias);
+        let ctx = function.get_nth_param(0).map(|p| p.into_pointer_value());
+        let base = function.get_nth_param(1).map(|p| p.into_int_value());
+        let depth = function.get_nth_param(3).map(|p| p.into_int_value());
+        let proto = &program.protos[proto_index as usize];
+        Lower {
+            llvm,
+            module,
+            b: llvm.create_builder(),
+            function,
+            proto_index,
+            proto,
+            i64t,
+            i32t,
+            i8t: llvm.i8_type(),
+            f64t: llvm.f64_type(),
+            ptrt,
+            ctx: ctx.expect("compiled functions take the context first"),
+            base: base.expect("compiled functions take the register base second"),
+            depth: depth.expect("compiled functions take the depth fourth"),
+            pending_callee: std::cell::Cell::new(None),
+            regs: None,
+            exit: None,
+            cache: vec![None; proto.num_regs as usize],
+            blocks: Vec::new(),
+            fused: if proto.captures.is_empty() {
+                ops::fused_callees(proto)
+            } else {
+                Default::default()
+            },
+        }
+    }
+
+    fn build(mut self) -> Result<(), String> {
+        let entry = self.llvm.append_basic_block(self.function, "entry");
+        self.b.position_at_end(entry);
+        for (pc, _) in self.proto.code.iter().enumerate() {
+            let block = self
+                .llvm
+                .append_basic_block(self.function, &format!("pc{pc}"));
+            self.blocks.push(block);
+        }
+        self.regs = Some(self.b.build_alloca(self.ptrt, "regs").map_err(err)?);
+        for r in ops::cached_registers(self.proto) {
+            let tag = self
+                .b
+                .build_alloca(self.i64t, &format!("t{r}"))
+                .map_err(err)?;
+            let payload = self
+                .b
+                .build_alloca(self.i64t, &format!("p{r}"))
+                .map_err(err)?;
+            self.cache[r as usize] = Some((tag, payload));
+        }
+        self.prologue()?;
+        self.build_exit()?;
+        for pc in 0..self.proto.code.len() {
+            self.b.position_at_end(self.blocks[pc]);
+            self.lower_op(pc)?;
+        }
+        Ok(())
+    }
+
+    /// Enters the call: depth check, chain entry, stack room; then loads the register
+    /// cache and jumps to the entry instruction.
+    fn prologue(&mut self) -> Result<(), String> {
+        let proto = self.i64t.const_int(self.proto_index as u64, false);
+        let limit = self.load_i64(self.field(offsets::DEPTH_LIMIT)?, "limit")?;
+        let too_deep = self
+            .b
+            .build_int_compare(IntPredicate::UGT, self.depth, limit, "too_deep")
+            .map_err(err)?;
+        let (deep, go) = (self.new_block("too_deep"), self.new_block("go"));
+        self.b
+            .build_conditional_branch(too_deep, deep, go)
+            .map_err(err)?;
+        self.b.position_at_end(deep);
+        let proto32 = self.i32t.const_int(self.proto_index as u64, false);
+        self.call_void(&abi::DEPTH_ERROR, &[self.ctx.into(), proto32.into()])?;
+        self.ret_status(abi::STATUS_ERROR)?;
+        self.b.position_at_end(go);
+        let chain = self
+            .b
+            .build_load(self.ptrt, self.field(offsets::CHAIN)?, "chain")
+            .map_err(err)?
+            .into_pointer_value();
+        let offset = self
+            .b
+            .build_int_mul(self.depth, self.i64t.const_int(16, false), "entry_off")
+            .map_err(err)?;
+        let entry = self.byte_gep(chain, offset)?;
+        self.b.build_store(entry, proto).map_err(err)?;
+        let entry_base = self.byte_gep(entry, self.i64t.const_int(8, false))?;
+        self.b.build_store(entry_base, self.base).map_err(err)?;
+        let needed = self
+            .b
+            .build_int_add(
+                self.base,
+                self.i64t.const_int(self.proto.num_regs as u64 + 1, false),
+                "needed",
+            )
+            .map_err(err)?;
+        let have = self.load_i64(self.field(offsets::REGS_LEN)?, "regs_len")?;
+        let short = self
+            .b
+            .build_int_compare(IntPredicate::ULT, have, needed, "short")
+            .map_err(err)?;
+        let (grow, ready) = (self.new_block("grow"), self.new_block("ready"));
+        self.b
+            .build_conditional_branch(short, grow, ready)
+            .map_err(err)?;
+        self.b.position_at_end(grow);
+        self.call_void(&abi::GROW, &[self.ctx.into(), needed.into()])?;
+        self.b.build_unconditional_branch(ready).map_err(err)?;
+        self.b.position_at_end(ready);
+        self.refresh_regs()?;
+        self.reload(0)?;
+        let entry_pc = self
+            .function
+            .get_nth_param(2)
+            .map(|p| p.into_int_value())
+            .ok_or("compiled functions take the entry pc third")?;
+        let cases: Vec<_> = ops::loop_headers(self.proto)
+            .into_iter()
+            .filter(|&t| t != 0)
+            .map(|t| (self.i32t.const_int(t as u64, false), self.blocks[t]))
+            .collect();
+        self.b
+            .build_switch(entry_pc, self.blocks[0], &cases)
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// The shared exit: writes the cache back and lets `jit_leave` record where this call
+    /// stopped (materializing its frame); returns the status it gives.
+    fn build_exit(&mut self) -> Result<(), String> {
+        let block = self.new_block("leave");
+        self.b.position_at_end(block);
+        let guard = self.b.build_phi(self.i32t, "guard_pc").map_err(err)?;
+        let resume = self.b.build_phi(self.i32t, "resume_pc").map_err(err)?;
+        let kind = self.b.build_phi(self.i32t, "leave_kind").map_err(err)?;
+        let args: [inkwell::values::BasicMetadataValueEnum; 5] = [
+            self.ctx.into(),
+            self.depth.into(),
+            guard.as_basic_value().into(),
+            resume.as_basic_value().into(),
+            kind.as_basic_value().into(),
+        ];
+        let status = self.call(&abi::LEAVE, &args)?;
+        self.b.build_return(Some(&status)).map_err(err)?;
+        self.exit = Some(Exit {
+            block,
+            guard,
+            resume,
+            kind,
+        });
+        Ok(())
+    }
+
+    /// The depth callees of this call run at.
+    fn callee_depth(&self) -> Result<IntValue<'ctx>, String> {
+        self.b
+            .build_int_add(self.depth, self.i64t.const_int(1, false), "callee_depth")
+            .map_err(err)
+    }
+
+    /// Tells the VM how deep this call is, before a helper that may look at frames.
+    fn publish_depth(&self) -> Result<(), String> {
+        let depth = self.callee_depth()?;
+        self.b
+            .build_store(self.field(offsets::DEPTH)?, depth)
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// Re-reads the register stack's address (after a helper that may have moved it).
+    fn refresh_regs(&self) -> Result<(), String> {
+        let regs = self
+            .b
+            .build_load(self.ptrt, self.field(offsets::REGS)?, "regs")
+            .map_err(err)?;
+        let slot = self.regs.ok_or("no register stack slot")?;
+        self.b.build_store(slot, regs).map_err(err)?;
+        Ok(())
+    }
+
+    // ---- the register stack and the cache
+
+    /// Address of absolute register `base + r` (`r` may be -1: the result register).
+    fn slot(&self, r: i64) -> Result<PointerValue<'ctx>, String> {
+        let regs_slot = self.regs.ok_or("no register stack slot")?;
+        let regs = self
+            .b
+            .build_load(self.ptrt, regs_slot, "regs")
+            .map_err(err)?
+            .into_pointer_value();
+        let index = self
+            .b
+            .build_int_add(self.base, self.i64t.const_int(r as u64, true), "reg")
+            .map_err(err)?;
+        let offset = self
+            .b
+            .build_int_mul(index, self.i64t.const_int(16, false), "reg_off")
+            .map_err(err)?;
+        self.byte_gep(regs, offset)
+    }
+
+    fn field(&self, offset: usize) -> Result<PointerValue<'ctx>, String> {
+        self.byte_gep(self.ctx, self.i64t.const_int(offset as u64, false))
+    }
+
+    fn byte_gep(
+        &self,
+        ptr: PointerValue<'ctx>,
+        offset: IntValue<'ctx>,
+    ) -> Result<PointerValue<'ctx>, String> {
+        // SAFETY: (inkwell marks GEPs unsafe) the offsets stay inside the register stack
+        // or the object the pointer addresses, which the lowering's callers guarantee.
+        unsafe { self.b.build_gep(self.i8t, ptr, &[offset], "at") }.map_err(err)
+    }
+
+    fn load_i64(&self, ptr: PointerValue<'ctx>, name: &str) -> Result<IntValue<'ctx>, String> {
+        Ok(self
+            .b
+            .build_load(self.i64t, ptr, name)
+            .map_err(err)?
+            .into_int_value())
+    }
+
+    /// The two words of a value in memory at `ptr` (tag byte widened).
+    fn load_value(&self, ptr: PointerValue<'ctx>) -> Result<Word2<'ctx>, String> {
+        let tag_byte = self
+            .b
+            .build_load(self.i8t, ptr, "tag")
+            .map_err(err)?
+            .into_int_value();
+        let tag = self
+            .b
+            .build_int_z_extend(tag_byte, self.i64t, "tag64")
+            .map_err(err)?;
+        let payload_ptr = self.byte_gep(ptr, self.i64t.const_int(8, false))?;
+        let payload = self.load_i64(payload_ptr, "payload")?;
+        Ok(Word2 { tag, payload })
+    }
+
+    fn store_value(&self, ptr: PointerValue<'ctx>, value: Word2<'ctx>) -> Result<(), String> {
+        self.b.build_store(ptr, value.tag).map_err(err)?;
+        let payload_ptr = self.byte_gep(ptr, self.i64t.const_int(8, false))?;
+        self.b
+            .build_store(payload_ptr, value.payload)
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// Register `r`'s current value.
+    fn get(&self, r: Reg) -> Result<Word2<'ctx>, String> {
+        match self.cache[r as usize] {
+            Some((tag, payload)) => Ok(Word2 {
+                tag: self.load_i64(tag, "t")?,
+                payload: self.load_i64(payload, "p")?,
+            }),
+            None => self.load_value(self.slot(r as i64)?),
+        }
+    }
+
+    /// Sets register `r`, releasing what it held. `value` must already be owned (cloned).
+    fn set(&self, r: Reg, value: Word2<'ctx>) -> Result<(), String> {
+        let old = self.get(r)?;
+        self.release(old)?;
+        if let Some((tag, payload)) = self.cache[r as usize] {
+            self.b.build_store(tag, value.tag).map_err(err)?;
+            self.b.build_store(payload, value.payload).map_err(err)?;
+        }
+        self.store_value(self.slot(r as i64)?, value)
+    }
+
+    /// Re-reads the cached registers `from..` from the stack.
+    fn reload(&self, from: usize) -> Result<(), String> {
+        for r in from..self.cache.len() {
+            if let Some((tag, payload)) = self.cache[r] {
+                let value = self.load_value(self.slot(r as i64)?)?;
+                self.b.build_store(tag, value.tag).map_err(err)?;
+                self.b.build_store(payload, value.payload).map_err(err)?;
+            }
+        }
+        Ok(())
+    }
+
+    // ---- reference counts
+
+    fn is_heap(&self, tag: IntValue<'ctx>) -> Result<IntValue<'ctx>, String> {
+        let bits = self.i64t.const_int(HEAP_TAGS, false);
+        let shifted = self
+            .b
+            .build_right_shift(bits, tag, false, "heap_bits")
+            .map_err(err)?;
+        self.b
+            .build_int_truncate(shifted, self.llvm.bool_type(), "is_heap")
+            .map_err(err)
+    }
+
+    /// Takes one more reference to `value` (a copy), inline.
+    fn retain(&self, value: Word2<'ctx>) -> Result<(), String> {
+        let heap = self.is_heap(value.tag)?;
+        let then = self.new_block("retain");
+        let done = self.new_block("retained");
+        self.b
+            .build_conditional_branch(heap, then, done)
+            .map_err(err)?;
+        self.b.position_at_end(then);
+        let count_ptr = self.count_ptr(value.payload)?;
+        let count = self.load_i64(count_ptr, "rc")?;
+        let more = self
+            .b
+            .build_int_add(count, self.i64t.const_int(1, false), "rc1")
+            .map_err(err)?;
+        self.b.build_store(count_ptr, more).map_err(err)?;
+        self.b.build_unconditional_branch(done).map_err(err)?;
+        self.b.position_at_end(done);
+        Ok(())
+    }
+
+    /// Gives up a reference to `value`, freeing it (through the runtime) at the last one.
+    fn release(&self, value: Word2<'ctx>) -> Result<(), String> {
+        let heap = self.is_heap(value.tag)?;
+        let then = self.new_block("release");
+        let last = self.new_block("release_last");
+        let fewer = self.new_block("release_dec");
+        let done = self.new_block("released");
+        self.b
+            .build_conditional_branch(heap, then, done)
+            .map_err(err)?;
+        self.b.position_at_end(then);
+        let count_ptr = self.count_ptr(value.payload)?;
+        let count = self.load_i64(count_ptr, "rc")?;
+        let is_last = self
+            .b
+            .build_int_compare(
+                IntPredicate::EQ,
+                count,
+                self.i64t.const_int(1, false),
+                "last",
+            )
+            .map_err(err)?;
+        self.b
+            .build_conditional_branch(is_last, last, fewer)
+            .map_err(err)?;
+        self.b.position_at_end(last);
+        self.call_void(&abi::VALUE_DROP, &[value.tag.into(), value.payload.into()])?;
+        self.b.build_unconditional_branch(done).map_err(err)?;
+        self.b.position_at_end(fewer);
+        let less = self
+            .b
+            .build_int_sub(count, self.i64t.const_int(1, false), "rc1")
+            .map_err(err)?;
+        self.b.build_store(count_ptr, less).map_err(err)?;
+        self.b.build_unconditional_branch(done).map_err(err)?;
+        self.b.position_at_end(done);
+        Ok(())
+    }
+
+    fn count_ptr(&self, payload: IntValue<'ctx>) -> Result<PointerValue<'ctx>, String> {
+        let object = self
+            .b
+            .build_int_to_ptr(payload, self.ptrt, "object")
+            .map_err(err)?;
+        self.byte_gep(object, self.i64t.const_int(RC_STRONG_OFFSET as u64, false))
+    }
+
+    // ---- calls, blocks, exits
+
+    fn new_block(&self, name: &str) -> BasicBlock<'ctx> {
+        self.llvm.append_basic_block(self.function, name)
+    }
+
+    fn call(
+        &self,
+        helper: &Helper,
+        args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+    ) -> Result<IntValue<'ctx>, String> {
+        let f = helper.declare(self.llvm, self.module);
+        let site = self.b.build_call(f, args, helper.name).map_err(err)?;
+        site.try_as_basic_value()
+            .basic()
+            .map(|v| v.into_int_value())
+            .ok_or_else(|| format!("{} returns nothing", helper.name))
+    }
+
+    fn call_void(
+        &self,
+        helper: &Helper,
+        args: &[inkwell::values::BasicMetadataValueEnum<'ctx>],
+    ) -> Result<(), String> {
+        let f = helper.declare(self.llvm, self.module);
+        self.b.build_call(f, args, "").map_err(err)?;
+        Ok(())
+    }
+
+    fn ret_status(&self, status: u32) -> Result<(), String> {
+        self.b
+            .build_return(Some(&self.i32t.const_int(status as u64, false)))
+            .map_err(err)?;
+        Ok(())
+    }
+
+    /// A block that leaves this call at instruction `pc` with `kind` (`abi::LEAVE_*`).
+    /// While a callee load is deferred, tier 0 resumes at that load instead (everything
+    /// from there to the call may run again).
+    fn leave_block(&self, kind: IntValue<'ctx>, pc: usize) -> Result<BasicBlock<'ctx>, String> {
+        let exit = self.exit.ok_or("no exit block")?;
+        let here = self.b.get_insert_block();
+        let block = self.new_block("to_leave");
+        self.b.position_at_end(block);
+        self.b.build_unconditional_branch(exit.block).map_err(err)?;
+        let resume = match self.pending_callee.get() {
+            Some((_, _, load_pc)) => load_pc,
+            None => pc,
+        };
+        exit.guard
+            .add_incoming(&[(&self.i32t.const_int(pc as u64, false), block)]);
+        exit.resume
+            .add_incoming(&[(&self.i32t.const_int(resume as u64, false), block)]);
+        exit.kind.add_incoming(&[(&kind, block)]);
+        if let Some(here) = here {
+            self.b.position_at_end(here);
+        }
+        Ok(block)
+    }
+
+    /// Leaves with the error instruction `pc - 1` raised.
+    fn exit_block(&self, pc: usize) -> Result<BasicBlock<'ctx>, String> {
+        self.leave_block(self.i32t.const_int(abi::LEAVE_ERROR as u64, false), pc)
+    }
+
+    /// Leaves for tier 0 after a failed guard at instruction `pc`.
+    fn deopt_block(&self, pc: usize) -> Result<BasicBlock<'ctx>, String> {
+        self.leave_block(self.i32t.const_int(abi::LEAVE_DEOPT as u64, false), pc)
+    }
+
+    /// Leaves for tier 0 to run instruction `pc` (a rare case, such as an error, that
+    /// compiled code does not handle; the feedback stays as it is).
+    fn bail_block(&self, pc: usize) -> Result<BasicBlock<'ctx>, String> {
+        self.leave_block(self.i32t.const_int(abi::LEAVE_RESUME as u64, false), pc)
+    }
+
+    /// The instruction `pc` lowered as a call to tier 0's implementation of it.
+    fn step(&self, pc: usize) -> Result<(), String> {
+        self.publish_depth()?;
+        let at = self.i32t.const_int(pc as u64, false);
+        let status = self.call(&abi::STEP, &[self.ctx.into(), at.into()])?;
+        self.refresh_regs()?;
+        self.reload(0)?;
+        let fail = self.exit_block(pc + 1)?;
+        let next = self.blocks.get(pc + 1).copied().unwrap_or(fail);
+        let jumped = match self.proto.code[pc].jump_target() {
+            Some(target) => self.blocks[target as usize],
+            None => next,
+        };
+        let cases = [
+            (self.i32t.const_int(abi::STATUS_OK as u64, false), next),
+            (
+                self.i32t.const_int(abi::STATUS_JUMPED as u64, false),
+                jumped,
+            ),
+        ];
+        self.b.build_switch(status, fail, &cases).map_err(err)?;
+        Ok(())
+    }
+
+    /// Continues with instruction `pc + 1`.
+    fn next(&self, pc: usize) -> Result<(), String> {
+        let target = self
+            .blocks
+            .get(pc + 1)
+            .copied()
+            .ok_or("code runs off its end")?;
+        self.b.build_unconditional_branch(target).map_err(err)?;
+        Ok(())
+    }
+}
+
+/// inkwell builder errors as text.
+fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
