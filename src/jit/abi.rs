@@ -27,6 +27,9 @@ pub const STATUS_JUMPED: u32 = 3;
 pub const LEAVE_ERROR: u32 = 0;
 pub const LEAVE_DEOPT: u32 = 1;
 pub const LEAVE_RESUME: u32 = 2;
+/// On-stack replacement declined: the registers at the loop header do not have the tags
+/// the compiled loop assumes; tier 0 runs on and tries again once the loop is hot again.
+pub const LEAVE_OSR: u32 = 3;
 
 /// Feedback bit tier 1 sets at an instruction whose guard failed: lower it generically.
 pub const FEEDBACK_GENERIC: u64 = 1 << 31;

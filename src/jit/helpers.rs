@@ -40,7 +40,11 @@ pub unsafe extern "C" fn jit_leave(
         abi::LEAVE_DEOPT => (abi::STATUS_RESUME, true),
         _ => (abi::STATUS_RESUME, false),
     };
-    vm.jit_leave(depth as usize, guard, resume, status, deopt)
+    let status = vm.jit_leave(depth as usize, guard, resume, status, deopt);
+    if kind == abi::LEAVE_OSR {
+        vm.cool_down(depth as usize);
+    }
+    status
 }
 
 /// A compiled call whose VM frame was materialized returns: the frame goes.

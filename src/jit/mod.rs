@@ -12,6 +12,7 @@
 //! the interpreter continues the frame at the guarded instruction (see `docs/ARCHITECTURE.md`).
 
 pub mod abi;
+pub mod dump;
 pub mod helpers;
 pub mod lower;
 pub mod orc;

@@ -153,6 +153,14 @@ impl Vm {
         status
     }
 
+    /// The function of frame `depth` declined on-stack replacement: wait until its loop is
+    /// hot again before the next try.
+    pub(crate) fn cool_down(&mut self, depth: usize) {
+        if let Some(frame) = self.frames.get(depth) {
+            self.program.protos[frame.proto as usize].hotness.set(0);
+        }
+    }
+
     /// `jit_pop_frame`: a compiled call with a materialized frame returned normally.
     pub(crate) fn jit_pop_frame(&mut self) {
         self.frames.pop();

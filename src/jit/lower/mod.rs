@@ -12,6 +12,7 @@
 
 mod numeric;
 mod ops;
+mod types;
 
 use std::path::Path;
 use std::time::Instant;
@@ -186,6 +187,13 @@ struct Lower<'a, 'ctx> {
     blocks: Vec<BasicBlock<'ctx>>,
     /// `GetGlobal`s deferred to their call (`ops::fused_callees`).
     fused: std::collections::HashSet<usize>,
+    /// Register tags known before each instruction.
+    types: types::Types,
+    /// The instruction being lowered, and tags its guards established so far.
+    current_pc: std::cell::Cell<usize>,
+    learned: std::cell::RefCell<Vec<(Reg, u8)>>,
+    /// Set once the cache was re-read in this instruction: the facts no longer apply.
+    stale: std::cell::Cell<bool>,
 }
 
 /// The shared exit block and its phis: guard pc, resume pc, `abi::LEAVE_*` kind.
@@ -246,6 +254,10 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             exit: None,
             cache: vec![None; proto.num_regs as usize],
             blocks: Vec::new(),
+            types: types::Types::analyze(proto),
+            current_pc: std::cell::Cell::new(0),
+            learned: std::cell::RefCell::new(Vec::new()),
+            stale: std::cell::Cell::new(false),
             fused: if proto.captures.is_empty() {
                 ops::fused_callees(proto)
             } else {
@@ -275,10 +287,14 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
                 .map_err(err)?;
             self.cache[r as usize] = Some((tag, payload));
         }
-        self.prologue()?;
         self.build_exit()?;
+        self.b.position_at_end(entry);
+        self.prologue()?;
         for pc in 0..self.proto.code.len() {
             self.b.position_at_end(self.blocks[pc]);
+            self.current_pc.set(pc);
+            self.learned.borrow_mut().clear();
+            self.stale.set(false);
             self.lower_op(pc)?;
         }
         Ok(())
@@ -343,15 +359,52 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             .get_nth_param(2)
             .map(|p| p.into_int_value())
             .ok_or("compiled functions take the entry pc third")?;
-        let cases: Vec<_> = ops::loop_headers(self.proto)
+        let switch_block = self.b.get_insert_block().ok_or("no block")?;
+        let mut cases = Vec::new();
+        for header in ops::loop_headers(self.proto)
             .into_iter()
             .filter(|&t| t != 0)
-            .map(|t| (self.i32t.const_int(t as u64, false), self.blocks[t]))
-            .collect();
+        {
+            let check = self.osr_entry(header)?;
+            cases.push((self.i32t.const_int(header as u64, false), check));
+        }
+        self.b.position_at_end(switch_block);
         self.b
             .build_switch(entry_pc, self.blocks[0], &cases)
             .map_err(err)?;
         Ok(())
+    }
+
+    /// The entry at loop header `header` for on-stack replacement: the registers must
+    /// hold the tags the loop's code assumes there, or tier 0 keeps the loop for now.
+    fn osr_entry(&self, header: usize) -> Result<BasicBlock<'ctx>, String> {
+        let entry = self.new_block(&format!("osr{header}"));
+        self.b.position_at_end(entry);
+        let refuse = self.leave_block(self.i32t.const_int(abi::LEAVE_OSR as u64, false), header)?;
+        for (r, tag) in self.types.facts(header) {
+            let actual = match self.cache[r as usize] {
+                Some((tag_slot, _)) => self.load_i64(tag_slot, "t")?,
+                None => self.load_value(self.slot(r as i64)?)?.tag,
+            };
+            let fits = self
+                .b
+                .build_int_compare(
+                    IntPredicate::EQ,
+                    actual,
+                    self.i64t.const_int(tag as u64, false),
+                    "fits",
+                )
+                .map_err(err)?;
+            let next = self.new_block("osr_fits");
+            self.b
+                .build_conditional_branch(fits, next, refuse)
+                .map_err(err)?;
+            self.b.position_at_end(next);
+        }
+        self.b
+            .build_unconditional_branch(self.blocks[header])
+            .map_err(err)?;
+        Ok(entry)
     }
 
     /// The shared exit: writes the cache back and lets `jit_leave` record where this call
@@ -475,21 +528,46 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         Ok(())
     }
 
-    /// Register `r`'s current value.
+    /// Register `r`'s current value (its tag a constant where it is known).
     fn get(&self, r: Reg) -> Result<Word2<'ctx>, String> {
-        match self.cache[r as usize] {
-            Some((tag, payload)) => Ok(Word2 {
+        let mut value = match self.cache[r as usize] {
+            Some((tag, payload)) => Word2 {
                 tag: self.load_i64(tag, "t")?,
                 payload: self.load_i64(payload, "p")?,
-            }),
-            None => self.load_value(self.slot(r as i64)?),
+            },
+            None => self.load_value(self.slot(r as i64)?)?,
+        };
+        if let Some(tag) = self.known_tag(r) {
+            value.tag = self.i64t.const_int(tag as u64, false);
         }
+        Ok(value)
+    }
+
+    /// The tag register `r` is known to hold at this point of the current instruction.
+    fn known_tag(&self, r: Reg) -> Option<u8> {
+        if self.stale.get() {
+            return None;
+        }
+        let learned = self.learned.borrow();
+        if let Some(&(_, tag)) = learned.iter().rev().find(|(reg, _)| *reg == r) {
+            return Some(tag);
+        }
+        self.types.known(self.current_pc.get(), r)
+    }
+
+    /// Records that register `r` holds `tag` from here on in this instruction.
+    fn learn(&self, r: Reg, tag: u8) {
+        self.learned.borrow_mut().push((r, tag));
     }
 
     /// Sets register `r`, releasing what it held. `value` must already be owned (cloned).
     fn set(&self, r: Reg, value: Word2<'ctx>) -> Result<(), String> {
         let old = self.get(r)?;
         self.release(old)?;
+        match value.tag.get_zero_extended_constant() {
+            Some(tag) => self.learn(r, tag as u8),
+            None => self.learned.borrow_mut().retain(|(reg, _)| *reg != r),
+        }
         if let Some((tag, payload)) = self.cache[r as usize] {
             self.b.build_store(tag, value.tag).map_err(err)?;
             self.b.build_store(payload, value.payload).map_err(err)?;
@@ -499,6 +577,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
 
     /// Re-reads the cached registers `from..` from the stack.
     fn reload(&self, from: usize) -> Result<(), String> {
+        self.stale.set(true);
         for r in from..self.cache.len() {
             if let Some((tag, payload)) = self.cache[r] {
                 let value = self.load_value(self.slot(r as i64)?)?;
@@ -524,6 +603,11 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
 
     /// Takes one more reference to `value` (a copy), inline.
     fn retain(&self, value: Word2<'ctx>) -> Result<(), String> {
+        if let Some(tag) = value.tag.get_zero_extended_constant() {
+            if HEAP_TAGS & (1 << tag) == 0 {
+                return Ok(());
+            }
+        }
         let heap = self.is_heap(value.tag)?;
         let then = self.new_block("retain");
         let done = self.new_block("retained");
@@ -545,6 +629,11 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
 
     /// Gives up a reference to `value`, freeing it (through the runtime) at the last one.
     fn release(&self, value: Word2<'ctx>) -> Result<(), String> {
+        if let Some(tag) = value.tag.get_zero_extended_constant() {
+            if HEAP_TAGS & (1 << tag) == 0 {
+                return Ok(());
+            }
+        }
         let heap = self.is_heap(value.tag)?;
         let then = self.new_block("release");
         let last = self.new_block("release_last");

@@ -24,7 +24,7 @@ pub(super) enum Operand {
 
 /// The number kind a guarded site works on.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Kind {
+pub(super) enum Kind {
     Int,
     Float,
 }
@@ -39,7 +39,7 @@ impl Kind {
 }
 
 /// The operand kinds feedback `bits` (tags seen, per operand) promises, if it promises any.
-fn kinds(feedback: u64) -> Option<(Kind, Kind)> {
+pub(super) fn kinds(feedback: u64) -> Option<(Kind, Kind)> {
     if feedback & FEEDBACK_GENERIC != 0 {
         return None;
     }
@@ -85,8 +85,12 @@ impl<'ctx> Lower<'_, 'ctx> {
         kinds(self.proto.feedback[pc].get())
     }
 
-    /// Guards `value` to be of `kind` (deoptimizing at `pc` otherwise).
+    /// Guards `value` to be of `kind` (deoptimizing at `pc` otherwise), unless its tag is
+    /// already known.
     fn guard(&self, value: Word2<'ctx>, kind: Kind, pc: usize) -> Result<(), String> {
+        if value.tag.get_zero_extended_constant() == Some(kind.tag() as u64) {
+            return Ok(());
+        }
         let ok = self.tag_is(value, kind.tag())?;
         let pass = self.new_block("guarded");
         let deopt = self.deopt_block(pc)?;
@@ -136,10 +140,16 @@ impl<'ctx> Lower<'_, 'ctx> {
         }
         let x = self.get(a)?;
         self.guard(x, ka, pc)?;
-        if let Operand::Reg(_) = b {
+        self.learn(a, ka.tag());
+        if let Operand::Reg(r) = b {
             self.guard(y, kb, pc)?;
+            self.learn(r, kb.tag());
         }
-        Ok(Some((x, y, ka, kb)))
+        let known = |value: Word2<'ctx>, kind: Kind| Word2 {
+            tag: self.i64t.const_int(kind.tag() as u64, false),
+            payload: value.payload,
+        };
+        Ok(Some((known(x, ka), known(y, kb), ka, kb)))
     }
 
     /// `llvm.s<op>.with.overflow.i64(x, y)`: the result and whether it overflowed.

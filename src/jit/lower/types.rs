@@ -1,0 +1,306 @@
+//! Static tags: for each instruction, the registers whose value tag compiled code knows
+//! before running it, so guards, reference-count checks and tag loads can go.
+//!
+//! Facts come from what inline code writes (a `LoadInt` makes an int, a guarded float
+//! multiply makes a float) and from guards (after a guarded int add, both operands are
+//! ints: otherwise the code left). Where paths meet, only facts true on every path stay.
+//! Function entry knows nothing. Loop headers are also entries (on-stack replacement);
+//! there the entry code checks the facts against the registers before jumping in.
+
+use std::collections::VecDeque;
+
+use super::numeric::{kinds, Kind};
+use crate::bytecode::{Op, Proto, Reg};
+use ruff_runtime::{tag, Value};
+
+/// Per register: its tag, if known.
+pub(super) type State = Vec<Option<u8>>;
+
+/// The known tags before each instruction (`None`: not reached by compiled code).
+pub(super) struct Types {
+    before: Vec<Option<State>>,
+}
+
+impl Types {
+    pub(super) fn analyze(proto: &Proto) -> Types {
+        let n = proto.code.len();
+        let regs = proto.num_regs as usize;
+        let mut before: Vec<Option<State>> = vec![None; n];
+        let mut work = VecDeque::new();
+        if n > 0 {
+            before[0] = Some(vec![None; regs]);
+            work.push_back(0);
+        }
+        while let Some(pc) = work.pop_front() {
+            let Some(state) = before[pc].clone() else {
+                continue;
+            };
+            let (after, successors) = transfer(proto, pc, state);
+            for next in successors {
+                if next >= n {
+                    continue;
+                }
+                let merged = match &before[next] {
+                    None => after.clone(),
+                    Some(old) => old
+                        .iter()
+                        .zip(&after)
+                        .map(|(a, b)| if a == b { *a } else { None })
+                        .collect(),
+                };
+                if before[next].as_ref() != Some(&merged) {
+                    before[next] = Some(merged);
+                    work.push_back(next);
+                }
+            }
+        }
+        Types { before }
+    }
+
+    /// The tag of register `r` before instruction `pc`, if known.
+    pub(super) fn known(&self, pc: usize, r: Reg) -> Option<u8> {
+        self.before
+            .get(pc)?
+            .as_ref()?
+            .get(r as usize)
+            .copied()
+            .flatten()
+    }
+
+    /// Every known (register, tag) before instruction `pc`.
+    pub(super) fn facts(&self, pc: usize) -> Vec<(Reg, u8)> {
+        match self.before.get(pc) {
+            Some(Some(state)) => state
+                .iter()
+                .enumerate()
+                .filter_map(|(r, t)| t.map(|t| (r as Reg, t)))
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
+}
+
+fn kind_tag(kind: Kind) -> u8 {
+    match kind {
+        Kind::Int => tag::INT,
+        Kind::Float => tag::FLOAT,
+    }
+}
+
+fn const_tag(proto: &Proto, k: u32) -> Option<u8> {
+    Some(proto.consts.get(k as usize)?.tag())
+}
+
+/// The state after instruction `pc` and where control goes next.
+fn transfer(proto: &Proto, pc: usize, mut s: State) -> (State, Vec<usize>) {
+    let op = proto.code[pc];
+    let feedback = proto.feedback[pc].get();
+    let next = vec![pc + 1];
+    let forget_all = |s: &mut State| s.iter_mut().for_each(|t| *t = None);
+    let forget_from = |s: &mut State, from: Reg| {
+        s.iter_mut().skip(from as usize).for_each(|t| *t = None);
+    };
+    let set = |s: &mut State, r: Reg, t: Option<u8>| {
+        if let Some(slot) = s.get_mut(r as usize) {
+            *slot = t;
+        }
+    };
+    // An arithmetic or comparison site: what its guards establish.
+    let guarded = |s: &mut State, a: Reg, b: Option<Reg>, kb_const: Option<u8>| -> Option<Kind> {
+        let (ka, kb) = kinds(feedback)?;
+        if let Some(t) = kb_const {
+            if t != kind_tag(kb) {
+                return None;
+            }
+        }
+        set(s, a, Some(kind_tag(ka)));
+        if let Some(b) = b {
+            set(s, b, Some(kind_tag(kb)));
+        }
+        Some(if ka == Kind::Int && kb == Kind::Int {
+            Kind::Int
+        } else {
+            Kind::Float
+        })
+    };
+    let successors = match op {
+        Op::Move { dst, src } => {
+            let t = s.get(src as usize).copied().flatten();
+            set(&mut s, dst, t);
+            next
+        }
+        Op::LoadNull { dst } => {
+            set(&mut s, dst, Some(tag::NULL));
+            next
+        }
+        Op::LoadBool { dst, .. } => {
+            set(&mut s, dst, Some(tag::BOOL));
+            next
+        }
+        Op::LoadInt { dst, .. } => {
+            set(&mut s, dst, Some(tag::INT));
+            next
+        }
+        Op::LoadConst { dst, k } => {
+            set(&mut s, dst, const_tag(proto, k));
+            next
+        }
+        Op::LoadNone { dst } => {
+            set(&mut s, dst, Some(tag::NONE));
+            next
+        }
+        Op::LoadUndef { dst } => {
+            set(&mut s, dst, Some(tag::UNDEF));
+            next
+        }
+        Op::Add { dst, a, b }
+        | Op::Sub { dst, a, b }
+        | Op::Mul { dst, a, b }
+        | Op::Div { dst, a, b }
+        | Op::Mod { dst, a, b } => {
+            let result = guarded(&mut s, a, Some(b), None);
+            set(&mut s, dst, result.map(kind_tag));
+            next
+        }
+        Op::AddK { dst, a, k }
+        | Op::SubK { dst, a, k }
+        | Op::MulK { dst, a, k }
+        | Op::DivK { dst, a, k }
+        | Op::ModK { dst, a, k } => {
+            let constant = match proto.consts.get(k as usize) {
+                Some(Value::Int(_)) => Some(tag::INT),
+                Some(Value::Float(_)) => Some(tag::FLOAT),
+                _ => Some(u8::MAX),
+            };
+            let result = guarded(&mut s, a, None, constant);
+            set(&mut s, dst, result.map(kind_tag));
+            next
+        }
+        Op::Lt { dst, a, b }
+        | Op::Le { dst, a, b }
+        | Op::Gt { dst, a, b }
+        | Op::Ge { dst, a, b } => {
+            guarded(&mut s, a, Some(b), None);
+            set(&mut s, dst, Some(tag::BOOL));
+            next
+        }
+        Op::Eq { dst, .. } | Op::Ne { dst, .. } | Op::Truthy { dst, .. } => {
+            set(&mut s, dst, Some(tag::BOOL));
+            next
+        }
+        Op::Not { dst, src } => {
+            let result =
+                (s.get(src as usize).copied().flatten() == Some(tag::BOOL)).then_some(tag::BOOL);
+            set(&mut s, dst, result);
+            next
+        }
+        Op::JumpIfNotLt { a, b, target }
+        | Op::JumpIfNotLe { a, b, target }
+        | Op::JumpIfNotGt { a, b, target }
+        | Op::JumpIfNotGe { a, b, target } => {
+            guarded(&mut s, a, Some(b), None);
+            vec![pc + 1, target as usize]
+        }
+        Op::JumpIfNotLtK { a, k, target }
+        | Op::JumpIfNotLeK { a, k, target }
+        | Op::JumpIfNotGtK { a, k, target }
+        | Op::JumpIfNotGeK { a, k, target } => {
+            let constant = match proto.consts.get(k as usize) {
+                Some(Value::Int(_)) => Some(tag::INT),
+                Some(Value::Float(_)) => Some(tag::FLOAT),
+                _ => Some(u8::MAX),
+            };
+            guarded(&mut s, a, None, constant);
+            vec![pc + 1, target as usize]
+        }
+        Op::Jump { target } | Op::Loop { target } => vec![target as usize],
+        Op::JumpIfNotEq { target, .. }
+        | Op::JumpIfNotNe { target, .. }
+        | Op::JumpIfNotEqK { target, .. }
+        | Op::JumpIfNotNeK { target, .. }
+        | Op::JumpIfFalsy { target, .. }
+        | Op::JumpIfTruthy { target, .. }
+        | Op::JumpIfSame { target, .. }
+        | Op::JumpIfNull { target, .. }
+        | Op::JumpIfNotNull { target, .. }
+        | Op::TestPattern { target, .. }
+        | Op::ArrayPattern { target, .. } => vec![pc + 1, target as usize],
+        Op::DictPatternGet { dst, target, .. } => {
+            set(&mut s, dst, None);
+            vec![pc + 1, target as usize]
+        }
+        Op::ForNext { iter, dst, target } => {
+            set(&mut s, dst, None);
+            set(&mut s, iter + 1, None);
+            vec![pc + 1, target as usize]
+        }
+        Op::ForPrep { iter, .. } | Op::ForPrepRange { iter, .. } => {
+            for r in iter..iter + 3 {
+                set(&mut s, r, None);
+            }
+            next
+        }
+        Op::Return { .. } | Op::ReturnNull | Op::Throw { .. } | Op::Raise { .. } | Op::Rethrow => {
+            Vec::new()
+        }
+        Op::TryUnwrap { dst, .. }
+        | Op::GetGlobal { dst, .. }
+        | Op::NewCell { dst }
+        | Op::GetCell { dst, .. }
+        | Op::GetUpval { dst, .. }
+        | Op::Closure { dst, .. }
+        | Op::Neg { dst, .. }
+        | Op::NewArray { dst, .. }
+        | Op::NewDict { dst }
+        | Op::NewStruct { dst, .. }
+        | Op::Wrap { dst, .. }
+        | Op::NewEnum { dst, .. }
+        | Op::Concat { dst, .. }
+        | Op::GetIndex { dst, .. }
+        | Op::GetField { dst, .. }
+        | Op::Payload { dst, .. }
+        | Op::GetElem { dst, .. }
+        | Op::ArrayRest { dst, .. }
+        | Op::DictRest { dst, .. } => {
+            set(&mut s, dst, None);
+            next
+        }
+        Op::SetCell { cell, .. } => {
+            set(&mut s, cell, None);
+            next
+        }
+        Op::ArrayPush { arr, .. } | Op::ArraySpread { arr, .. } => {
+            set(&mut s, arr, None);
+            next
+        }
+        Op::DictInsert { dict, .. } | Op::DictSpread { dict, .. } => {
+            set(&mut s, dict, None);
+            next
+        }
+        Op::PushInPlace { var, .. } => {
+            set(&mut s, var, None);
+            next
+        }
+        Op::SetPathReg { reg, .. } => {
+            set(&mut s, reg, None);
+            next
+        }
+        Op::CheckDefined { .. }
+        | Op::RaiseIfDefined { .. }
+        | Op::SetGlobal { .. }
+        | Op::DefGlobal { .. }
+        | Op::SetUpval { .. }
+        | Op::SetPathGlobal { .. }
+        | Op::SetPathUpval { .. }
+        | Op::DefMethod { .. } => next,
+        Op::Call { base, .. } | Op::CallMethod { base, .. } => {
+            forget_from(&mut s, base);
+            next
+        }
+        Op::GetName { .. } | Op::SetName { .. } | Op::SetPathName { .. } => {
+            forget_all(&mut s);
+            next
+        }
+    };
+    (s, successors)
+}
