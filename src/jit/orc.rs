@@ -12,13 +12,14 @@ use inkwell::context::ContextRef;
 use inkwell::llvm_sys::error::{LLVMDisposeErrorMessage, LLVMErrorRef, LLVMGetErrorMessage};
 use inkwell::llvm_sys::orc2::lljit::{
     LLVMOrcCreateLLJIT, LLVMOrcCreateLLJITBuilder, LLVMOrcDisposeLLJIT,
-    LLVMOrcLLJITAddLLVMIRModule, LLVMOrcLLJITGetMainJITDylib, LLVMOrcLLJITLookup,
-    LLVMOrcLLJITMangleAndIntern, LLVMOrcLLJITRef,
+    LLVMOrcLLJITAddLLVMIRModule, LLVMOrcLLJITBuilderSetJITTargetMachineBuilder,
+    LLVMOrcLLJITGetMainJITDylib, LLVMOrcLLJITLookup, LLVMOrcLLJITMangleAndIntern, LLVMOrcLLJITRef,
 };
 use inkwell::llvm_sys::orc2::{
     LLVMJITEvaluatedSymbol, LLVMJITSymbolFlags, LLVMJITSymbolGenericFlags, LLVMOrcAbsoluteSymbols,
     LLVMOrcCSymbolMapPair, LLVMOrcCreateNewThreadSafeContext, LLVMOrcCreateNewThreadSafeModule,
-    LLVMOrcDisposeThreadSafeContext, LLVMOrcJITDylibDefine, LLVMOrcThreadSafeContextGetContext,
+    LLVMOrcDisposeThreadSafeContext, LLVMOrcJITDylibDefine,
+    LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine, LLVMOrcThreadSafeContextGetContext,
     LLVMOrcThreadSafeContextRef,
 };
 use inkwell::module::Module;
@@ -57,6 +58,10 @@ pub fn with_session<R>(
     }
 }
 
+/// How hard native code generation works: LLVM's IR optimizer (`default<O2>`) has done
+/// the heavy lifting by then; `Less` halves code generation time for the same code.
+pub const CODEGEN_LEVEL: OptimizationLevel = OptimizationLevel::Less;
+
 /// A host target machine configured like the LLJIT's (for the optimizer and `asm` dumps).
 pub fn host_machine(reloc: RelocMode) -> Result<TargetMachine, String> {
     Target::initialize_native(&InitializationConfig::default())?;
@@ -69,7 +74,7 @@ pub fn host_machine(reloc: RelocMode) -> Result<TargetMachine, String> {
             &triple,
             &cpu.to_string_lossy(),
             &features.to_string_lossy(),
-            OptimizationLevel::Default,
+            CODEGEN_LEVEL,
             reloc,
             CodeModel::JITDefault,
         )
@@ -79,11 +84,16 @@ pub fn host_machine(reloc: RelocMode) -> Result<TargetMachine, String> {
 impl Session {
     fn create(helpers: &[(&str, usize)]) -> Result<Session, String> {
         let machine = host_machine(RelocMode::Default)?;
+        let codegen = host_machine(RelocMode::Default)?;
         let mut jit: LLVMOrcLLJITRef = std::ptr::null_mut();
-        // SAFETY: the builder is consumed by `LLVMOrcCreateLLJIT`; on success `jit` is a
-        // live LLJIT we own until `shutdown` disposes of it.
+        // SAFETY: the JIT target machine builder takes over `codegen` (so inkwell must not
+        // dispose of it) and the LLJIT builder takes over both; the builder is consumed by
+        // `LLVMOrcCreateLLJIT`; on success `jit` is a live LLJIT we own until `shutdown`.
         unsafe {
             let builder = LLVMOrcCreateLLJITBuilder();
+            let jtmb = LLVMOrcJITTargetMachineBuilderCreateFromTargetMachine(codegen.as_mut_ptr());
+            std::mem::forget(codegen);
+            LLVMOrcLLJITBuilderSetJITTargetMachineBuilder(builder, jtmb);
             check(LLVMOrcCreateLLJIT(&mut jit, builder))?;
         }
         let session = Session { jit, machine };

@@ -31,7 +31,7 @@ use super::abi::{self, Helper};
 use super::orc::{self, ThreadSafeContext};
 use crate::bytecode::{Program, Proto, Reg};
 use ruff_runtime::context::offsets;
-use ruff_runtime::jit_abi::{HEAP_TAGS, RC_STRONG_OFFSET};
+use ruff_runtime::jit_abi::HEAP_TAGS;
 
 /// A function tier 1 installed.
 pub struct Compiled {
@@ -189,6 +189,8 @@ struct Lower<'a, 'ctx> {
     fused: std::collections::HashSet<usize>,
     /// Register tags known before each instruction.
     types: types::Types,
+    /// Instructions that get inline code (`ops::hot_instructions`).
+    hot: Vec<bool>,
     /// The instruction being lowered, and tags its guards established so far.
     current_pc: std::cell::Cell<usize>,
     learned: std::cell::RefCell<Vec<(Reg, u8)>>,
@@ -255,6 +257,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             cache: vec![None; proto.num_regs as usize],
             blocks: Vec::new(),
             types: types::Types::analyze(proto),
+            hot: ops::hot_instructions(proto, proto_index == program.main),
             current_pc: std::cell::Cell::new(0),
             learned: std::cell::RefCell::new(Vec::new()),
             stale: std::cell::Cell::new(false),
@@ -601,82 +604,33 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             .map_err(err)
     }
 
-    /// Takes one more reference to `value` (a copy), inline.
+    /// Takes one more reference to `value` (a copy).
     fn retain(&self, value: Word2<'ctx>) -> Result<(), String> {
-        if let Some(tag) = value.tag.get_zero_extended_constant() {
-            if HEAP_TAGS & (1 << tag) == 0 {
-                return Ok(());
-            }
-        }
-        let heap = self.is_heap(value.tag)?;
-        let then = self.new_block("retain");
-        let done = self.new_block("retained");
-        self.b
-            .build_conditional_branch(heap, then, done)
-            .map_err(err)?;
-        self.b.position_at_end(then);
-        let count_ptr = self.count_ptr(value.payload)?;
-        let count = self.load_i64(count_ptr, "rc")?;
-        let more = self
-            .b
-            .build_int_add(count, self.i64t.const_int(1, false), "rc1")
-            .map_err(err)?;
-        self.b.build_store(count_ptr, more).map_err(err)?;
-        self.b.build_unconditional_branch(done).map_err(err)?;
-        self.b.position_at_end(done);
-        Ok(())
+        self.if_heap(value, &abi::VALUE_CLONE)
     }
 
-    /// Gives up a reference to `value`, freeing it (through the runtime) at the last one.
+    /// Gives up a reference to `value` (the runtime frees it at the last one).
     fn release(&self, value: Word2<'ctx>) -> Result<(), String> {
+        self.if_heap(value, &abi::VALUE_DROP)
+    }
+
+    /// Calls `helper` on `value` when it is reference counted (known scalars: nothing).
+    fn if_heap(&self, value: Word2<'ctx>, helper: &Helper) -> Result<(), String> {
         if let Some(tag) = value.tag.get_zero_extended_constant() {
             if HEAP_TAGS & (1 << tag) == 0 {
                 return Ok(());
             }
         }
         let heap = self.is_heap(value.tag)?;
-        let then = self.new_block("release");
-        let last = self.new_block("release_last");
-        let fewer = self.new_block("release_dec");
-        let done = self.new_block("released");
+        let (then, done) = (self.new_block("heap"), self.new_block("counted"));
         self.b
             .build_conditional_branch(heap, then, done)
             .map_err(err)?;
         self.b.position_at_end(then);
-        let count_ptr = self.count_ptr(value.payload)?;
-        let count = self.load_i64(count_ptr, "rc")?;
-        let is_last = self
-            .b
-            .build_int_compare(
-                IntPredicate::EQ,
-                count,
-                self.i64t.const_int(1, false),
-                "last",
-            )
-            .map_err(err)?;
-        self.b
-            .build_conditional_branch(is_last, last, fewer)
-            .map_err(err)?;
-        self.b.position_at_end(last);
-        self.call_void(&abi::VALUE_DROP, &[value.tag.into(), value.payload.into()])?;
-        self.b.build_unconditional_branch(done).map_err(err)?;
-        self.b.position_at_end(fewer);
-        let less = self
-            .b
-            .build_int_sub(count, self.i64t.const_int(1, false), "rc1")
-            .map_err(err)?;
-        self.b.build_store(count_ptr, less).map_err(err)?;
+        self.call_void(helper, &[value.tag.into(), value.payload.into()])?;
         self.b.build_unconditional_branch(done).map_err(err)?;
         self.b.position_at_end(done);
         Ok(())
-    }
-
-    fn count_ptr(&self, payload: IntValue<'ctx>) -> Result<PointerValue<'ctx>, String> {
-        let object = self
-            .b
-            .build_int_to_ptr(payload, self.ptrt, "object")
-            .map_err(err)?;
-        self.byte_gep(object, self.i64t.const_int(RC_STRONG_OFFSET as u64, false))
     }
 
     // ---- calls, blocks, exits

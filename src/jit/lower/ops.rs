@@ -65,17 +65,44 @@ fn inline_registers(op: &Op) -> Vec<Reg> {
     }
 }
 
-/// The registers worth caching in SSA form: those inline code works on.
+/// The registers worth caching in SSA form: those inline code works on inside loops.
+/// (Elsewhere LLVM forwards stores to loads through the stack just as well, and a
+/// smaller function compiles faster; in loops the cache lets values stay in machine
+/// registers across the iterations.)
 pub(super) fn cached_registers(proto: &Proto) -> Vec<Reg> {
     let mut used = vec![false; proto.num_regs as usize];
-    for op in &proto.code {
-        for r in inline_registers(op) {
-            if let Some(slot) = used.get_mut(r as usize) {
-                *slot = true;
+    for (pc, op) in proto.code.iter().enumerate() {
+        if let Op::Loop { target } = *op {
+            for inner in &proto.code[target as usize..=pc] {
+                for r in inline_registers(inner) {
+                    if let Some(slot) = used.get_mut(r as usize) {
+                        *slot = true;
+                    }
+                }
             }
         }
     }
     (0..proto.num_regs).filter(|&r| used[r as usize]).collect()
+}
+
+/// Which instructions get fast inline code: in a function with loops, in the top-level
+/// code and in very long functions, those inside a loop (the rest runs once per call,
+/// and tier 0's code through `jit_step` keeps the function small, which matters for
+/// compile time); in other functions, all.
+pub(super) fn hot_instructions(proto: &Proto, top_level: bool) -> Vec<bool> {
+    const LONG: usize = 400;
+    let mut hot = vec![false; proto.code.len()];
+    let mut loops = top_level || proto.code.len() > LONG;
+    for (pc, op) in proto.code.iter().enumerate() {
+        if let Op::Loop { target } = *op {
+            loops = true;
+            hot[target as usize..=pc].iter_mut().for_each(|h| *h = true);
+        }
+    }
+    if !loops {
+        hot.iter_mut().for_each(|h| *h = true);
+    }
+    hot
 }
 
 /// `GetGlobal`s of a callee whose load can wait until its `Call` (by pc): everything in
@@ -148,6 +175,9 @@ pub(super) fn loop_headers(proto: &Proto) -> Vec<usize> {
 impl<'ctx> Lower<'_, 'ctx> {
     pub(super) fn lower_op(&mut self, pc: usize) -> Result<(), String> {
         let op = self.proto.code[pc];
+        if !self.hot[pc] {
+            return self.lower_cold(pc, op);
+        }
         match op {
             Op::Move { dst, src } => {
                 let value = self.get(src)?;
@@ -167,7 +197,7 @@ impl<'ctx> Lower<'_, 'ctx> {
                 Value::Null => self.load_scalar(pc, dst, tag::NULL, 0),
                 _ => self.step(pc),
             },
-            Op::GetGlobal { dst, g } if self.fused.contains(&pc) => {
+            Op::GetGlobal { dst, g } if self.fused.contains(&pc) && self.hot[pc] => {
                 self.pending_callee.set(Some((dst, g, pc)));
                 self.next(pc)
             }
@@ -276,38 +306,76 @@ impl<'ctx> Lower<'_, 'ctx> {
             Op::ForNext { iter, dst, target } => self.for_next(pc, iter, dst, target),
 
             Op::Call { base, argc } => self.call_op(pc, base, argc),
-            Op::CallMethod { base, argc, name } => {
-                self.publish_depth()?;
-                let args: [BasicMetadataValueEnum; 5] = [
-                    self.ctx.into(),
-                    self.i32t.const_int(pc as u64, false).into(),
-                    self.i32t.const_int(base as u64, false).into(),
-                    self.i32t.const_int(argc as u64, false).into(),
-                    self.i32t.const_int(name as u64, false).into(),
-                ];
-                let status = self.call(&abi::CALL_METHOD, &args)?;
-                self.refresh_regs()?;
-                self.reload(0)?;
-                self.branch_on_status(status, pc)
+            Op::CallMethod { base, argc, name } => self.call_method(pc, base, argc, name),
+            Op::Return { src } => self.return_op(Some(src)),
+            Op::ReturnNull => self.return_op(None),
+            Op::TryUnwrap { src, .. } => self.try_unwrap(pc, src),
+            _ => self.step(pc),
+        }
+    }
+
+    /// Code that runs once per call: control flow and calls, everything else in tier 0.
+    fn lower_cold(&self, pc: usize, op: Op) -> Result<(), String> {
+        match op {
+            Op::Jump { target } | Op::Loop { target } => {
+                self.b
+                    .build_unconditional_branch(self.blocks[target as usize])
+                    .map_err(err)?;
+                Ok(())
             }
             Op::Return { src } => self.return_op(Some(src)),
             Op::ReturnNull => self.return_op(None),
-            Op::TryUnwrap { src, .. } => {
-                let value = self.get(src)?;
-                let is_err = self.tag_is(value, tag::ERR)?;
-                let is_none = self.tag_is(value, tag::NONE)?;
-                let leaves = self.b.build_or(is_err, is_none, "leaves").map_err(err)?;
-                let (ret, stay) = (self.new_block("try_return"), self.new_block("try_unwrap"));
-                self.b
-                    .build_conditional_branch(leaves, ret, stay)
-                    .map_err(err)?;
-                self.b.position_at_end(ret);
-                self.return_op(Some(src))?;
-                self.b.position_at_end(stay);
-                self.step(pc)
-            }
+            Op::Call { base, argc } => self.call_through_vm(pc, base, argc),
+            Op::CallMethod { base, argc, name } => self.call_method(pc, base, argc, name),
+            Op::TryUnwrap { src, .. } => self.try_unwrap(pc, src),
             _ => self.step(pc),
         }
+    }
+
+    fn call_method(&self, pc: usize, base: Reg, argc: u16, name: u32) -> Result<(), String> {
+        self.publish_depth()?;
+        let args: [BasicMetadataValueEnum; 5] = [
+            self.ctx.into(),
+            self.i32t.const_int(pc as u64, false).into(),
+            self.i32t.const_int(base as u64, false).into(),
+            self.i32t.const_int(argc as u64, false).into(),
+            self.i32t.const_int(name as u64, false).into(),
+        ];
+        let status = self.call(&abi::CALL_METHOD, &args)?;
+        self.refresh_regs()?;
+        self.reload(0)?;
+        self.branch_on_status(status, pc)
+    }
+
+    /// `R[src]?`: an error or none returns it; anything else is tier 0's.
+    fn try_unwrap(&self, pc: usize, src: Reg) -> Result<(), String> {
+        let value = self.get(src)?;
+        let is_err = self.tag_is(value, tag::ERR)?;
+        let is_none = self.tag_is(value, tag::NONE)?;
+        let leaves = self.b.build_or(is_err, is_none, "leaves").map_err(err)?;
+        let (ret, stay) = (self.new_block("try_return"), self.new_block("try_unwrap"));
+        self.b
+            .build_conditional_branch(leaves, ret, stay)
+            .map_err(err)?;
+        self.b.position_at_end(ret);
+        self.return_op(Some(src))?;
+        self.b.position_at_end(stay);
+        self.step(pc)
+    }
+
+    /// A call made by the VM (`jit_call`), which runs compiled callees too.
+    fn call_through_vm(&self, pc: usize, base: Reg, argc: u16) -> Result<(), String> {
+        self.publish_depth()?;
+        let args: [BasicMetadataValueEnum; 4] = [
+            self.ctx.into(),
+            self.i32t.const_int(pc as u64, false).into(),
+            self.i32t.const_int(base as u64, false).into(),
+            self.i32t.const_int(argc as u64, false).into(),
+        ];
+        let status = self.call(&abi::CALL, &args)?;
+        self.refresh_regs()?;
+        self.reload(0)?;
+        self.branch_on_status(status, pc)
     }
 
     pub(super) fn word(&self, tag: u8, payload: inkwell::values::IntValue<'ctx>) -> Word2<'ctx> {
@@ -602,17 +670,7 @@ impl<'ctx> Lower<'_, 'ctx> {
             .map_err(err)?;
 
         self.b.position_at_end(general);
-        self.publish_depth()?;
-        let args: [BasicMetadataValueEnum; 4] = [
-            self.ctx.into(),
-            self.i32t.const_int(pc as u64, false).into(),
-            self.i32t.const_int(base as u64, false).into(),
-            self.i32t.const_int(argc as u64, false).into(),
-        ];
-        let status = self.call(&abi::CALL, &args)?;
-        self.refresh_regs()?;
-        self.reload(0)?;
-        self.branch_on_status(status, pc)?;
+        self.call_through_vm(pc, base, argc)?;
 
         // A closure: straight into its compiled code when it has some.
         self.b.position_at_end(func);
