@@ -506,11 +506,7 @@ fn tiers_from_env() -> Vec<Vec<String>> {
 }
 
 /// The flag sets every program runs under unless `RUFF_TIERS` says otherwise.
-const DEFAULT_TIERS: &[&[&str]] = &[
-    &["--jit=off"],
-    &["--jit=eager"],
-    &["--jit-threshold", "2"],
-];
+const DEFAULT_TIERS: &[&[&str]] = &[&["--jit=off"], &["--jit=eager"], &["--jit-threshold", "2"]];
 
 fn main() {
     let args = Arguments::from_args();
