@@ -134,6 +134,10 @@ fn run_source(source: &SourceFile, options: Options) -> i32 {
     if stats {
         eprint!("{}", vm.jit_stats().summary());
     }
+    // Compiled code only runs inside this VM: with it gone, the JIT and its code can go
+    // (so leak checkers see the LLVM memory released, not lost).
+    drop(vm);
+    crate::jit::orc::shutdown();
     match outcome {
         Outcome::Finished => 0,
         Outcome::Exit(code) => code,
