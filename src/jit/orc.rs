@@ -76,7 +76,7 @@ pub fn host_machine(reloc: RelocMode) -> Result<TargetMachine, String> {
             &features.to_string_lossy(),
             CODEGEN_LEVEL,
             reloc,
-            CodeModel::JITDefault,
+            CodeModel::Small,
         )
         .ok_or_else(|| format!("LLVM has no target machine for {}", triple))
 }
