@@ -1,12 +1,11 @@
 //! Bytecode (+ feedback) -> LLVM IR for one function, then optimize and install.
 //!
 //! Registers live in the VM's register stack, as in tier 0. Registers that inline code
-//! works on are also cached in allocas (which mem2reg turns into SSA values): writes go to
-//! both (write-through, so the stack is always current), reads come from the cache, and
-//! the cache is re-read after anything that may change the stack (helpers, calls). So at
-//! every helper call and every exit the VM's stack holds exactly what tier 0 would have,
-//! and tier 0 can continue from there. LLVM removes the reads nobody uses and keeps loop
-//! registers in machine registers.
+//! in loops works on are cached in allocas (which mem2reg turns into SSA values, so loops
+//! run in machine registers): the cache is written back before anything that may look at
+//! the stack (helpers, calls, returns, exits) and re-read after anything that may change
+//! it. So at every helper call and every exit the VM's stack holds exactly what tier 0
+//! would have, and tier 0 can continue from there.
 //!
 //! `ops` lowers each opcode; `numeric` has the guarded int/float fast paths.
 
@@ -256,7 +255,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             exit: None,
             cache: vec![None; proto.num_regs as usize],
             blocks: Vec::new(),
-            types: types::Types::analyze(proto),
+            types: types::Types::analyze(proto, Self::cleared_from(proto)),
             hot: ops::hot_instructions(proto, proto_index == program.main),
             current_pc: std::cell::Cell::new(0),
             learned: std::cell::RefCell::new(Vec::new()),
@@ -267,6 +266,17 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
                 Default::default()
             },
         }
+    }
+
+    /// In functions with loops, the prologue nulls the registers from this one up (all
+    /// but the arguments and receiver), so the loops know their temporaries hold no heap
+    /// values. The interpreter never reads a register its function has not written.
+    fn cleared_from(proto: &Proto) -> Option<usize> {
+        let loops = proto
+            .code
+            .iter()
+            .any(|op| matches!(op, crate::bytecode::Op::Loop { .. }));
+        loops.then_some(proto.arity as usize + proto.receiver as usize)
     }
 
     fn build(mut self) -> Result<(), String> {
@@ -356,6 +366,9 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         self.b.build_unconditional_branch(ready).map_err(err)?;
         self.b.position_at_end(ready);
         self.refresh_regs()?;
+        if let Some(from) = Self::cleared_from(self.proto) {
+            self.clear_registers(from, entry_pc_is_zero(self)?)?;
+        }
         self.reload(0)?;
         let entry_pc = self
             .function
@@ -389,15 +402,19 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
                 Some((tag_slot, _)) => self.load_i64(tag_slot, "t")?,
                 None => self.load_value(self.slot(r as i64)?)?.tag,
             };
-            let fits = self
-                .b
-                .build_int_compare(
-                    IntPredicate::EQ,
-                    actual,
-                    self.i64t.const_int(tag as u64, false),
-                    "fits",
-                )
-                .map_err(err)?;
+            let fits = if tag == types::SCALAR {
+                let heap = self.is_heap(actual)?;
+                self.b.build_not(heap, "fits").map_err(err)?
+            } else {
+                self.b
+                    .build_int_compare(
+                        IntPredicate::EQ,
+                        actual,
+                        self.i64t.const_int(tag as u64, false),
+                        "fits",
+                    )
+                    .map_err(err)?
+            };
             let next = self.new_block("osr_fits");
             self.b
                 .build_conditional_branch(fits, next, refuse)
@@ -410,6 +427,26 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         Ok(entry)
     }
 
+    /// At a call's start (entry pc 0, not on-stack replacement): registers `from..` are
+    /// released and set to null.
+    fn clear_registers(&self, from: usize, fresh: IntValue<'ctx>) -> Result<(), String> {
+        let (clear, done) = (self.new_block("clear"), self.new_block("cleared"));
+        self.b
+            .build_conditional_branch(fresh, clear, done)
+            .map_err(err)?;
+        self.b.position_at_end(clear);
+        for r in from..self.proto.num_regs as usize {
+            let slot = self.slot(r as i64)?;
+            let old = self.load_value(slot)?;
+            self.release(old)?;
+            let null = self.word(ruff_runtime::tag::NULL, self.i64t.const_zero());
+            self.store_value(slot, null)?;
+        }
+        self.b.build_unconditional_branch(done).map_err(err)?;
+        self.b.position_at_end(done);
+        Ok(())
+    }
+
     /// The shared exit: writes the cache back and lets `jit_leave` record where this call
     /// stopped (materializing its frame); returns the status it gives.
     fn build_exit(&mut self) -> Result<(), String> {
@@ -418,6 +455,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         let guard = self.b.build_phi(self.i32t, "guard_pc").map_err(err)?;
         let resume = self.b.build_phi(self.i32t, "resume_pc").map_err(err)?;
         let kind = self.b.build_phi(self.i32t, "leave_kind").map_err(err)?;
+        self.flush()?;
         let args: [inkwell::values::BasicMetadataValueEnum; 5] = [
             self.ctx.into(),
             self.depth.into(),
@@ -540,8 +578,9 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             },
             None => self.load_value(self.slot(r as i64)?)?,
         };
-        if let Some(tag) = self.known_tag(r) {
-            value.tag = self.i64t.const_int(tag as u64, false);
+        match self.known_tag(r) {
+            Some(types::SCALAR) | None => {}
+            Some(tag) => value.tag = self.i64t.const_int(tag as u64, false),
         }
         Ok(value)
     }
@@ -566,16 +605,35 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
     /// Sets register `r`, releasing what it held. `value` must already be owned (cloned).
     fn set(&self, r: Reg, value: Word2<'ctx>) -> Result<(), String> {
         let old = self.get(r)?;
-        self.release(old)?;
+        if !self.known_tag(r).is_some_and(types::is_scalar) {
+            self.release(old)?;
+        }
         match value.tag.get_zero_extended_constant() {
             Some(tag) => self.learn(r, tag as u8),
             None => self.learned.borrow_mut().retain(|(reg, _)| *reg != r),
         }
-        if let Some((tag, payload)) = self.cache[r as usize] {
-            self.b.build_store(tag, value.tag).map_err(err)?;
-            self.b.build_store(payload, value.payload).map_err(err)?;
+        match self.cache[r as usize] {
+            Some((tag, payload)) => {
+                self.b.build_store(tag, value.tag).map_err(err)?;
+                self.b.build_store(payload, value.payload).map_err(err)?;
+                Ok(())
+            }
+            None => self.store_value(self.slot(r as i64)?, value),
         }
-        self.store_value(self.slot(r as i64)?, value)
+    }
+
+    /// Writes the cached registers back to the stack (before anything looks at it).
+    fn flush(&self) -> Result<(), String> {
+        for r in 0..self.cache.len() {
+            if let Some((tag, payload)) = self.cache[r] {
+                let value = Word2 {
+                    tag: self.load_i64(tag, "t")?,
+                    payload: self.load_i64(payload, "p")?,
+                };
+                self.store_value(self.slot(r as i64)?, value)?;
+            }
+        }
+        Ok(())
     }
 
     /// Re-reads the cached registers `from..` from the stack.
@@ -711,6 +769,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
 
     /// The instruction `pc` lowered as a call to tier 0's implementation of it.
     fn step(&self, pc: usize) -> Result<(), String> {
+        self.flush()?;
         self.publish_depth()?;
         let at = self.i32t.const_int(pc as u64, false);
         let status = self.call(&abi::STEP, &[self.ctx.into(), at.into()])?;
@@ -743,6 +802,19 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         self.b.build_unconditional_branch(target).map_err(err)?;
         Ok(())
     }
+}
+
+/// Whether this call starts at instruction 0 (rather than at a loop header).
+fn entry_pc_is_zero<'ctx>(lower: &Lower<'_, 'ctx>) -> Result<IntValue<'ctx>, String> {
+    let entry_pc = lower
+        .function
+        .get_nth_param(2)
+        .map(|p| p.into_int_value())
+        .ok_or("compiled functions take the entry pc third")?;
+    lower
+        .b
+        .build_int_compare(IntPredicate::EQ, entry_pc, lower.i32t.const_zero(), "fresh")
+        .map_err(err)
 }
 
 /// inkwell builder errors as text.

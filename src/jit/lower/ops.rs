@@ -333,6 +333,7 @@ impl<'ctx> Lower<'_, 'ctx> {
     }
 
     fn call_method(&self, pc: usize, base: Reg, argc: u16, name: u32) -> Result<(), String> {
+        self.flush()?;
         self.publish_depth()?;
         let args: [BasicMetadataValueEnum; 5] = [
             self.ctx.into(),
@@ -365,6 +366,7 @@ impl<'ctx> Lower<'_, 'ctx> {
 
     /// A call made by the VM (`jit_call`), which runs compiled callees too.
     fn call_through_vm(&self, pc: usize, base: Reg, argc: u16) -> Result<(), String> {
+        self.flush()?;
         self.publish_depth()?;
         let args: [BasicMetadataValueEnum; 4] = [
             self.ctx.into(),
@@ -785,6 +787,7 @@ impl<'ctx> Lower<'_, 'ctx> {
         base: Reg,
         target: inkwell::values::PointerValue<'ctx>,
     ) -> Result<inkwell::values::IntValue<'ctx>, String> {
+        self.flush()?;
         let callee_base = self
             .b
             .build_int_add(
@@ -843,6 +846,7 @@ impl<'ctx> Lower<'_, 'ctx> {
             None => self.word(tag::NULL, self.i64t.const_zero()),
         };
         self.retain(value)?;
+        self.flush()?;
         if self.proto.receiver {
             self.call_void(&abi::UNWRAP_RECEIVER, &[self.ctx.into(), self.base.into()])?;
         }

@@ -3,9 +3,12 @@
 //!
 //! Facts come from what inline code writes (a `LoadInt` makes an int, a guarded float
 //! multiply makes a float) and from guards (after a guarded int add, both operands are
-//! ints: otherwise the code left). Where paths meet, only facts true on every path stay.
-//! Function entry knows nothing. Loop headers are also entries (on-stack replacement);
-//! there the entry code checks the facts against the registers before jumping in.
+//! ints: otherwise the code left). Where paths meet, only facts true on every path stay
+//! (an int on one path and a float on the other still rules out a heap value). Function
+//! entry knows nothing about the arguments; in functions with loops the prologue nulls
+//! the other registers, so temporaries in loops need no reference-count checks. Loop
+//! headers are also entries (on-stack replacement); there the entry code checks the
+//! facts against the registers before jumping in.
 
 use std::collections::VecDeque;
 
@@ -13,8 +16,29 @@ use super::numeric::{kinds, Kind};
 use crate::bytecode::{Op, Proto, Reg};
 use ruff_runtime::{tag, Value};
 
-/// Per register: its tag, if known.
+/// Per register: its tag, if known ([`SCALAR`]: some tag without a heap payload).
 pub(super) type State = Vec<Option<u8>>;
+
+/// A register known to hold no reference-counted value, of no one known tag.
+pub(super) const SCALAR: u8 = u8::MAX;
+
+fn scalar(tag: u8) -> bool {
+    tag == SCALAR || ruff_runtime::jit_abi::HEAP_TAGS & (1 << tag) == 0
+}
+
+/// What two paths agree on about one register.
+fn merge(a: Option<u8>, b: Option<u8>) -> Option<u8> {
+    match (a, b) {
+        (Some(x), Some(y)) if x == y => Some(x),
+        (Some(x), Some(y)) if scalar(x) && scalar(y) => Some(SCALAR),
+        _ => None,
+    }
+}
+
+/// Whether a known tag (possibly [`SCALAR`]) rules out a heap payload.
+pub(super) fn is_scalar(tag: u8) -> bool {
+    scalar(tag)
+}
 
 /// The known tags before each instruction (`None`: not reached by compiled code).
 pub(super) struct Types {
@@ -22,13 +46,21 @@ pub(super) struct Types {
 }
 
 impl Types {
-    pub(super) fn analyze(proto: &Proto) -> Types {
+    /// `cleared`: registers from this one up hold null at entry (the prologue set them).
+    pub(super) fn analyze(proto: &Proto, cleared: Option<usize>) -> Types {
         let n = proto.code.len();
         let regs = proto.num_regs as usize;
         let mut before: Vec<Option<State>> = vec![None; n];
         let mut work = VecDeque::new();
         if n > 0 {
-            before[0] = Some(vec![None; regs]);
+            let mut entry = vec![None; regs];
+            if let Some(from) = cleared {
+                entry
+                    .iter_mut()
+                    .skip(from)
+                    .for_each(|t| *t = Some(tag::NULL));
+            }
+            before[0] = Some(entry);
             work.push_back(0);
         }
         while let Some(pc) = work.pop_front() {
@@ -42,11 +74,7 @@ impl Types {
                 }
                 let merged = match &before[next] {
                     None => after.clone(),
-                    Some(old) => old
-                        .iter()
-                        .zip(&after)
-                        .map(|(a, b)| if a == b { *a } else { None })
-                        .collect(),
+                    Some(old) => old.iter().zip(&after).map(|(a, b)| merge(*a, *b)).collect(),
                 };
                 if before[next].as_ref() != Some(&merged) {
                     before[next] = Some(merged);
