@@ -118,8 +118,10 @@ if ((use_ruff)); then
     ruff_version=$("$ruff_bin" --version 2>/dev/null | head -n 1 || true)
     ruff_column() { column "ruff $1" "ruff:$1" "$2" "${ruff_version:-ruff} ($ruff_bin)"; }
     # One line per Ruff column: the flags passed to `ruff run` and the sizes it runs.
+    # Tier 0 alone (standard sizes, like the other interpreters) and the tiered default
+    # (tier 1 compiles what gets hot) on every size.
     ruff_column "--jit=off" standard
-    # ruff_column "--jit=auto" all
+    ruff_column "--jit=auto" all
 fi
 
 if have gcc; then
