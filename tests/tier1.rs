@@ -554,3 +554,37 @@ fn osr_declined_then_accepted() {
     );
     assert_eq!(t.output.code, Some(0));
 }
+// Recompiles after a deopt (each compile gets its own symbol).
+
+#[test]
+fn recompile_after_deopt() {
+    // `scale` deoptimizes and is compiled again with the widened feedback.
+    for jit in [EAGER, HOT_AT_2] {
+        let t = same_as_tier0("int_to_float.ruff", jit, &[]);
+        assert_eq!(t.stats.failed, 0, "{t:#?}");
+        assert!(t.stats.recompiles >= 1, "{t:#?}");
+        assert!(t.compiles_of("scale") >= 2, "{t:#?}");
+    }
+}
+
+#[test]
+fn recompiles_reach_the_bound_then_stop() {
+    // Every compile of `sites` fails one guard: 1 + MAX_RECOMPILES compiles, as many
+    // deopts, then tier 0 for good.
+    let t = same_as_tier0("recompile_bound.ruff", EAGER, &[]);
+    let bound = MAX_RECOMPILES as usize;
+    assert_eq!(t.stats.failed, 0, "{t:#?}");
+    assert_eq!(t.stats.recompiles as usize, bound, "{t:#?}");
+    assert_eq!(t.compiles_of("sites"), bound + 1, "{t:#?}");
+    assert_eq!(t.deopts_in("sites"), bound + 1, "{t:#?}");
+}
+#[test]
+fn cold_site_result_is_not_trusted() {
+    // Tier 0 computes `a * 1` and `k * 2` (cold sites) as floats; compiled code must not
+    // take them for ints.
+    for jit in [EAGER, HOT_AT_2] {
+        let t = same_as_tier0("cold_site.ruff", jit, &[]);
+        assert_eq!(t.output.stdout, "6 2\n7.5 3\n8 10\n");
+        assert_eq!(t.output.code, Some(0));
+    }
+}

@@ -3,10 +3,14 @@
 //! defined in `helpers` or `ruff_runtime::jit_abi`).
 //!
 //! A compiled function is `extern "C" fn(ctx: *mut VMContext, base: u64, entry_pc: u32,
-//! depth: u64) -> u32`: it runs the bytecode function whose registers start at absolute
-//! register `base` of the VM's stack (its closure sits just below, in `base - 1`, which
-//! also receives the result), starting at instruction `entry_pc` (0, or a loop header for
-//! on-stack replacement), with `depth` calls active below it, and returns a status.
+//! depth: u64, arg_tag: u64, arg_payload: u64) -> Returned`: it runs the bytecode
+//! function whose registers start at absolute register `base` of the VM's stack (its
+//! closure sits just below, in `base - 1`, which also receives the result), starting at
+//! instruction `entry_pc` (0, or a loop header for on-stack replacement), with `depth`
+//! calls active below it. The first argument is in the stack like the others and, for
+//! speed, also in `arg_tag`/`arg_payload`. It returns two words in machine registers:
+//! `status | result_tag << 8` and the result's payload (the result is also in the stack;
+//! the tag and payload are only meaningful with `STATUS_OK`).
 
 use inkwell::context::ContextRef;
 use inkwell::module::{Linkage, Module};
@@ -30,6 +34,13 @@ pub const LEAVE_RESUME: u32 = 2;
 /// On-stack replacement declined: the registers at the loop header do not have the tags
 /// the compiled loop assumes; tier 0 runs on and tries again once the loop is hot again.
 pub const LEAVE_OSR: u32 = 3;
+
+/// The two words a compiled function returns.
+#[repr(C)]
+pub struct Returned {
+    pub word: u64,
+    pub payload: u64,
+}
 
 /// Feedback bit tier 1 sets at an instruction whose guard failed: lower it generically.
 pub const FEEDBACK_GENERIC: u64 = 1 << 31;

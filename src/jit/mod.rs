@@ -72,7 +72,8 @@ pub struct Stats {
 impl Stats {
     /// The `--jit-stats` summary.
     pub fn summary(&self) -> String {
-        let total: f64 = self.compile_ms.iter().sum();
+        // (`+ 0.0`: an empty sum is -0.0.)
+        let total: f64 = self.compile_ms.iter().sum::<f64>() + 0.0;
         let mut sorted = self.compile_ms.clone();
         sorted.sort_by(f64::total_cmp);
         let median = sorted.get(sorted.len() / 2).copied().unwrap_or(0.0);
@@ -151,7 +152,8 @@ impl Tier {
         }
         let name = &program.protos[index].name;
         let started = Instant::now();
-        let symbol = format!("{}{}", self.prefix, proto);
+        // A new name per compile: the LLJIT still holds the code of earlier ones.
+        let symbol = format!("{}{}_{}", self.prefix, proto, self.compiles[index]);
         match lower::compile_function(program, proto, &symbol, self.settings.dump_dir.as_deref()) {
             Ok(compiled) => {
                 let ms = started.elapsed().as_secs_f64() * 1000.0;

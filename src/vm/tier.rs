@@ -22,7 +22,8 @@ pub(super) enum Ran {
 }
 
 /// The signature of compiled functions (see `jit::abi`).
-type CompiledFn = unsafe extern "C" fn(*mut VMContext, u64, u32, u64) -> u32;
+type CompiledFn =
+    unsafe extern "C" fn(*mut VMContext, u64, u32, u64, u64, u64) -> crate::jit::abi::Returned;
 
 impl Vm {
     /// Points the context at the VM's current register stack, globals and code table.
@@ -62,12 +63,28 @@ impl Vm {
         self.sync_ctx();
         let depth = self.ctx.depth;
         self.ctx.materialized = self.frames.len();
+        let (arg_tag, arg_payload) = match self.regs.get(base) {
+            // SAFETY: reading the two words of a live register (its tag byte and payload).
+            Some(first) => unsafe {
+                let words = first as *const Value as *const u64;
+                (words.read() & 0xff, words.add(1).read())
+            },
+            None => (0, 0),
+        };
         // SAFETY: `address` is the entry of a function compiled for this VM's program with
         // the `CompiledFn` signature; the context points at this VM and its stack, and
         // `base` is a call's register window with the closure below it.
         let status = unsafe {
             let function: CompiledFn = std::mem::transmute(address);
-            function(&mut self.ctx, base as u64, entry_pc as u32, depth as u64)
+            let returned = function(
+                &mut self.ctx,
+                base as u64,
+                entry_pc as u32,
+                depth as u64,
+                arg_tag,
+                arg_payload,
+            );
+            (returned.word & 0xff) as u32
         };
         self.ctx.materialized = self.frames.len();
         tracing::trace!(base, entry_pc, depth, status, "ran compiled code");

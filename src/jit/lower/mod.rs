@@ -190,6 +190,9 @@ struct Lower<'a, 'ctx> {
     types: types::Types,
     /// Instructions that get inline code (`ops::hot_instructions`).
     hot: Vec<bool>,
+    /// Cached registers are written to the stack at once (loop-free functions, whose
+    /// cache only saves reloads) rather than before the stack is looked at (loops).
+    write_through: bool,
     /// The instruction being lowered, and tags its guards established so far.
     current_pc: std::cell::Cell<usize>,
     learned: std::cell::RefCell<Vec<(Reg, u8)>>,
@@ -224,7 +227,16 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         let i64t = llvm.i64_type();
         let i32t = llvm.i32_type();
         let ptrt = llvm.ptr_type(Default::default());
-        let fn_type = i32t.fn_type(&[ptrt.into(), i64t.into(), i32t.into(), i64t.into()], false);
+        let pair = llvm.struct_type(&[i64t.into(), i64t.into()], false);
+        let params = [
+            ptrt.into(),
+            i64t.into(),
+            i32t.into(),
+            i64t.into(),
+            i64t.into(),
+            i64t.into(),
+        ];
+        let fn_type = pair.fn_type(&params, false);
         let function = module.add_function(symbol, fn_type, Some(Linkage::External));
         let noalias = llvm.create_enum_attribute(
             inkwell::attributes::Attribute::get_named_enum_kind_id("noalias"),
@@ -235,6 +247,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         let base = function.get_nth_param(1).map(|p| p.into_int_value());
         let depth = function.get_nth_param(3).map(|p| p.into_int_value());
         let proto = &program.protos[proto_index as usize];
+        let hot = ops::hot_instructions(proto, proto_index == program.main);
         Lower {
             llvm,
             module,
@@ -255,8 +268,9 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             exit: None,
             cache: vec![None; proto.num_regs as usize],
             blocks: Vec::new(),
-            types: types::Types::analyze(proto, Self::cleared_from(proto)),
-            hot: ops::hot_instructions(proto, proto_index == program.main),
+            types: types::Types::analyze(proto, Self::cleared_from(proto), &hot),
+            hot,
+            write_through: Self::cleared_from(proto).is_none(),
             current_pc: std::cell::Cell::new(0),
             learned: std::cell::RefCell::new(Vec::new()),
             stale: std::cell::Cell::new(false),
@@ -370,6 +384,22 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             self.clear_registers(from, entry_pc_is_zero(self)?)?;
         }
         self.reload(0)?;
+        if let (Some((tag, payload)), None) = (
+            self.cache.first().copied().flatten(),
+            Self::cleared_from(self.proto),
+        ) {
+            // Loop-free functions are only entered at instruction 0, with their first
+            // argument also passed in machine registers (see `abi`).
+            if self.proto.arity > 0 && !self.proto.receiver {
+                let arg_tag = self.function.get_nth_param(4).ok_or("no argument tag")?;
+                let arg_payload = self
+                    .function
+                    .get_nth_param(5)
+                    .ok_or("no argument payload")?;
+                self.b.build_store(tag, arg_tag).map_err(err)?;
+                self.b.build_store(payload, arg_payload).map_err(err)?;
+            }
+        }
         let entry_pc = self
             .function
             .get_nth_param(2)
@@ -464,7 +494,11 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             kind.as_basic_value().into(),
         ];
         let status = self.call(&abi::LEAVE, &args)?;
-        self.b.build_return(Some(&status)).map_err(err)?;
+        let status = self
+            .b
+            .build_int_z_extend(status, self.i64t, "status")
+            .map_err(err)?;
+        self.ret_pair(status, self.i64t.const_zero())?;
         self.exit = Some(Exit {
             block,
             guard,
@@ -612,18 +646,21 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             Some(tag) => self.learn(r, tag as u8),
             None => self.learned.borrow_mut().retain(|(reg, _)| *reg != r),
         }
-        match self.cache[r as usize] {
-            Some((tag, payload)) => {
-                self.b.build_store(tag, value.tag).map_err(err)?;
-                self.b.build_store(payload, value.payload).map_err(err)?;
-                Ok(())
+        if let Some((tag, payload)) = self.cache[r as usize] {
+            self.b.build_store(tag, value.tag).map_err(err)?;
+            self.b.build_store(payload, value.payload).map_err(err)?;
+            if !self.write_through {
+                return Ok(());
             }
-            None => self.store_value(self.slot(r as i64)?, value),
         }
+        self.store_value(self.slot(r as i64)?, value)
     }
 
     /// Writes the cached registers back to the stack (before anything looks at it).
     fn flush(&self) -> Result<(), String> {
+        if self.write_through {
+            return Ok(());
+        }
         for r in 0..self.cache.len() {
             if let Some((tag, payload)) = self.cache[r] {
                 let value = Word2 {
@@ -721,9 +758,29 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
     }
 
     fn ret_status(&self, status: u32) -> Result<(), String> {
-        self.b
-            .build_return(Some(&self.i32t.const_int(status as u64, false)))
+        self.ret_pair(
+            self.i64t.const_int(status as u64, false),
+            self.i64t.const_zero(),
+        )
+    }
+
+    /// Returns the pair (status word, payload): see `abi` for the encoding.
+    fn ret_pair(&self, word: IntValue<'ctx>, payload: IntValue<'ctx>) -> Result<(), String> {
+        let pair = self
+            .function
+            .get_type()
+            .get_return_type()
+            .ok_or("no return type")?;
+        let pair = pair.into_struct_type();
+        let value = self
+            .b
+            .build_insert_value(pair.get_undef(), word, 0, "ret")
             .map_err(err)?;
+        let value = self
+            .b
+            .build_insert_value(value, payload, 1, "ret")
+            .map_err(err)?;
+        self.b.build_return(Some(&value)).map_err(err)?;
         Ok(())
     }
 

@@ -65,20 +65,34 @@ fn inline_registers(op: &Op) -> Vec<Reg> {
     }
 }
 
-/// The registers worth caching in SSA form: those inline code works on inside loops.
-/// (Elsewhere LLVM forwards stores to loads through the stack just as well, and a
-/// smaller function compiles faster; in loops the cache lets values stay in machine
-/// registers across the iterations.)
+/// The registers worth caching in SSA form. In a function with loops: those inline code
+/// works on inside loops (values stay in machine registers across iterations). In a
+/// loop-free function: its first argument and the result registers of calls, which
+/// arrive in machine registers (see `abi`). Elsewhere LLVM forwards stores to loads
+/// through the stack just as well, and a smaller function compiles faster.
 pub(super) fn cached_registers(proto: &Proto) -> Vec<Reg> {
     let mut used = vec![false; proto.num_regs as usize];
+    let mut mark = |r: Reg| {
+        if let Some(slot) = used.get_mut(r as usize) {
+            *slot = true;
+        }
+    };
+    let mut loops = false;
     for (pc, op) in proto.code.iter().enumerate() {
         if let Op::Loop { target } = *op {
+            loops = true;
             for inner in &proto.code[target as usize..=pc] {
-                for r in inline_registers(inner) {
-                    if let Some(slot) = used.get_mut(r as usize) {
-                        *slot = true;
-                    }
-                }
+                inline_registers(inner).into_iter().for_each(&mut mark);
+            }
+        }
+    }
+    if !loops {
+        if proto.arity > 0 && !proto.receiver {
+            mark(0);
+        }
+        for op in &proto.code {
+            if let Op::Call { base, .. } = *op {
+                mark(base);
             }
         }
     }
@@ -786,7 +800,7 @@ impl<'ctx> Lower<'_, 'ctx> {
         &self,
         base: Reg,
         target: inkwell::values::PointerValue<'ctx>,
-    ) -> Result<inkwell::values::IntValue<'ctx>, String> {
+    ) -> Result<Returned<'ctx>, String> {
         self.flush()?;
         let callee_base = self
             .b
@@ -796,46 +810,82 @@ impl<'ctx> Lower<'_, 'ctx> {
                 "callee_base",
             )
             .map_err(err)?;
-        let args: [BasicMetadataValueEnum; 4] = [
+        let first = if (base as usize + 1) < self.cache.len() {
+            self.get(base + 1)?
+        } else {
+            self.word(tag::NULL, self.i64t.const_zero())
+        };
+        let args: [BasicMetadataValueEnum; 6] = [
             self.ctx.into(),
             callee_base.into(),
             self.i32t.const_zero().into(),
             self.callee_depth()?.into(),
+            first.tag.into(),
+            first.payload.into(),
         ];
         let fn_type = self.function.get_type();
-        let status = self
+        let pair = self
             .b
-            .build_indirect_call(fn_type, target, &args, "status")
+            .build_indirect_call(fn_type, target, &args, "returned")
             .map_err(err)?
             .try_as_basic_value()
             .basic()
-            .ok_or("compiled functions return a status")?
+            .ok_or("compiled functions return a pair")?
+            .into_struct_value();
+        let word = self
+            .b
+            .build_extract_value(pair, 0, "word")
+            .map_err(err)?
             .into_int_value();
-        Ok(status)
+        let payload = self
+            .b
+            .build_extract_value(pair, 1, "payload")
+            .map_err(err)?
+            .into_int_value();
+        Ok(Returned { word, payload })
     }
 
     /// After a direct call: re-read what the callee may have changed, then continue, or
     /// leave with the callee's error or resume.
     fn after_direct_call(
         &self,
-        status: inkwell::values::IntValue<'ctx>,
+        returned: Returned<'ctx>,
         pc: usize,
         base: Reg,
     ) -> Result<(), String> {
         self.refresh_regs()?;
         self.reload(base as usize)?;
+        let status = self
+            .b
+            .build_and(returned.word, self.i64t.const_int(0xff, false), "status")
+            .map_err(err)?;
+        let status = self
+            .b
+            .build_int_truncate(status, self.i32t, "status32")
+            .map_err(err)?;
         let failed = self.exit_block(pc + 1)?;
         let resumed =
             self.leave_block(self.i32t.const_int(abi::LEAVE_RESUME as u64, false), pc + 1)?;
+        let ok = self.new_block("call_ok");
         let cases = [
-            (
-                self.i32t.const_int(abi::STATUS_OK as u64, false),
-                self.blocks[pc + 1],
-            ),
+            (self.i32t.const_int(abi::STATUS_OK as u64, false), ok),
             (self.i32t.const_int(abi::STATUS_ERROR as u64, false), failed),
         ];
         self.b.build_switch(status, resumed, &cases).map_err(err)?;
-        Ok(())
+        self.b.position_at_end(ok);
+        if let Some((tag_slot, payload_slot)) = self.cache[base as usize] {
+            // The result, already in the stack, arrives in machine registers too. (Only
+            // on success: otherwise that register is the callee's frame's closure slot.)
+            let tag = self
+                .b
+                .build_right_shift(returned.word, self.i64t.const_int(8, false), false, "tag")
+                .map_err(err)?;
+            self.b.build_store(tag_slot, tag).map_err(err)?;
+            self.b
+                .build_store(payload_slot, returned.payload)
+                .map_err(err)?;
+        }
+        self.next(pc)
     }
 
     /// Returns R[src] (null for `None`) into the caller's result register and drops the
@@ -868,6 +918,17 @@ impl<'ctx> Lower<'_, 'ctx> {
         self.call_void(&abi::POP_FRAME, &[self.ctx.into()])?;
         self.b.build_unconditional_branch(done).map_err(err)?;
         self.b.position_at_end(done);
-        self.ret_status(abi::STATUS_OK)
+        let word = self
+            .b
+            .build_left_shift(value.tag, self.i64t.const_int(8, false), "word")
+            .map_err(err)?;
+        self.ret_pair(word, value.payload)
     }
+}
+
+/// What a direct call returned: the status word (status | result tag << 8) and payload.
+#[derive(Clone, Copy)]
+struct Returned<'ctx> {
+    word: inkwell::values::IntValue<'ctx>,
+    payload: inkwell::values::IntValue<'ctx>,
 }

@@ -47,7 +47,8 @@ pub(super) struct Types {
 
 impl Types {
     /// `cleared`: registers from this one up hold null at entry (the prologue set them).
-    pub(super) fn analyze(proto: &Proto, cleared: Option<usize>) -> Types {
+    /// `hot`: the instructions lowered inline; only their guards establish facts.
+    pub(super) fn analyze(proto: &Proto, cleared: Option<usize>, hot: &[bool]) -> Types {
         let n = proto.code.len();
         let regs = proto.num_regs as usize;
         let mut before: Vec<Option<State>> = vec![None; n];
@@ -67,7 +68,7 @@ impl Types {
             let Some(state) = before[pc].clone() else {
                 continue;
             };
-            let (after, successors) = transfer(proto, pc, state);
+            let (after, successors) = transfer(proto, pc, state, hot[pc]);
             for next in successors {
                 if next >= n {
                     continue;
@@ -120,9 +121,14 @@ fn const_tag(proto: &Proto, k: u32) -> Option<u8> {
 }
 
 /// The state after instruction `pc` and where control goes next.
-fn transfer(proto: &Proto, pc: usize, mut s: State) -> (State, Vec<usize>) {
+fn transfer(proto: &Proto, pc: usize, mut s: State, inline: bool) -> (State, Vec<usize>) {
     let op = proto.code[pc];
-    let feedback = proto.feedback[pc].get();
+    // A site run by tier 0 (`jit_step`) has no guards: it tells nothing about its operands.
+    let feedback = if inline {
+        proto.feedback[pc].get()
+    } else {
+        crate::jit::abi::FEEDBACK_GENERIC
+    };
     let next = vec![pc + 1];
     let forget_all = |s: &mut State| s.iter_mut().for_each(|t| *t = None);
     let forget_from = |s: &mut State, from: Reg| {
