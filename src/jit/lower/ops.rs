@@ -81,8 +81,13 @@ pub(super) fn cached_registers(proto: &Proto) -> Vec<Reg> {
     for (pc, op) in proto.code.iter().enumerate() {
         if let Op::Loop { target } = *op {
             loops = true;
-            for inner in &proto.code[target as usize..=pc] {
-                inline_registers(inner).into_iter().for_each(&mut mark);
+            let body = target as usize..=pc;
+            // A loop that calls helpers would write the cache back and re-read it at
+            // every call: not worth it (and it makes big functions slow to compile).
+            if body.clone().all(|at| runs_inline(proto, at)) {
+                for inner in &proto.code[body] {
+                    inline_registers(inner).into_iter().for_each(&mut mark);
+                }
             }
         }
     }
@@ -97,6 +102,49 @@ pub(super) fn cached_registers(proto: &Proto) -> Vec<Reg> {
         }
     }
     (0..proto.num_regs).filter(|&r| used[r as usize]).collect()
+}
+
+/// Whether instruction `pc` (in hot code) runs without calling a helper, as far as its
+/// opcode and feedback tell.
+fn runs_inline(proto: &Proto, pc: usize) -> bool {
+    let op = &proto.code[pc];
+    let numeric = matches!(
+        op,
+        Op::Add { .. }
+            | Op::Sub { .. }
+            | Op::Mul { .. }
+            | Op::Div { .. }
+            | Op::Mod { .. }
+            | Op::AddK { .. }
+            | Op::SubK { .. }
+            | Op::MulK { .. }
+            | Op::DivK { .. }
+            | Op::ModK { .. }
+            | Op::Lt { .. }
+            | Op::Le { .. }
+            | Op::Gt { .. }
+            | Op::Ge { .. }
+            | Op::JumpIfNotLt { .. }
+            | Op::JumpIfNotLe { .. }
+            | Op::JumpIfNotGt { .. }
+            | Op::JumpIfNotGe { .. }
+            | Op::JumpIfNotLtK { .. }
+            | Op::JumpIfNotLeK { .. }
+            | Op::JumpIfNotGtK { .. }
+            | Op::JumpIfNotGeK { .. }
+    );
+    if numeric {
+        return super::numeric::kinds(proto.feedback[pc].get()).is_some();
+    }
+    match op {
+        Op::Call { .. } | Op::CallMethod { .. } | Op::TryUnwrap { .. } => false,
+        Op::LoadConst { k, .. } => matches!(
+            proto.consts[*k as usize],
+            Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null
+        ),
+        Op::Jump { .. } | Op::Loop { .. } => true,
+        op => !inline_registers(op).is_empty(),
+    }
 }
 
 /// Which instructions get fast inline code: in a function with loops, in the top-level
