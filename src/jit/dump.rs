@@ -1,7 +1,7 @@
 //! Tier 1's listings of a whole program, for `ruff dump --emit=llvm-ir|llvm-ir-opt|asm`.
 //!
 //! Each function is lowered with the feedback it has now — none, for a program that has
-//! not run — optimized and compiled to assembly exactly as [`lower::listing`] does, and
+//! not run — optimized and compiled to assembly exactly as [`compile::listing`] does, and
 //! never installed. Every function's text is a complete module (or assembly file) after
 //! a header line naming the function (`; function NAME` for IR, `# function NAME` for
 //! assembly), so the output can be split at those lines and each part fed to `llvm-as`
@@ -9,7 +9,7 @@
 
 use std::rc::Rc;
 
-use super::lower::{self, Listing};
+use super::compile::{self, Listing};
 use crate::bytecode::Program;
 
 /// Which of a function's listings to print.
@@ -86,7 +86,7 @@ pub fn listings(program: &Program, only: Option<&str>) -> Vec<FunctionListing> {
         .map(|(index, p)| FunctionListing {
             name: p.name.clone(),
             proto: index as u32,
-            listing: lower::listing(program, index as u32),
+            listing: compile::listing(program, index as u32),
         })
         .collect()
 }

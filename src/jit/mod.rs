@@ -1,8 +1,9 @@
 //! Stage 5, tier 1: hot functions lowered from bytecode (plus tier-0 feedback) to LLVM IR,
 //! optimized, and compiled in-process by ORC's LLJIT.
 //!
-//! - `lower/` builds one LLVM function per bytecode function; `abi` names what generated
-//!   code shares with Rust (the `VMContext` fields, status codes, helper signatures).
+//! - `lower/` builds one LLVM function per bytecode function; `compile` optimizes and
+//!   installs it; `abi` names what generated code shares with Rust (the `VMContext`
+//!   fields, status codes, helper signatures).
 //! - `orc` owns the process's LLJIT and every call into LLVM's C API.
 //! - `helpers` are the `extern "C"` functions compiled code calls that need the VM.
 //! - `Tier` (here) is one VM's view: which functions have code, the tier-up policy, stats.
@@ -12,6 +13,7 @@
 //! the interpreter continues the frame at the guarded instruction (see `docs/ARCHITECTURE.md`).
 
 pub mod abi;
+pub mod compile;
 pub mod dump;
 pub mod helpers;
 pub mod lower;
@@ -154,7 +156,8 @@ impl Tier {
         let started = Instant::now();
         // A new name per compile: the LLJIT still holds the code of earlier ones.
         let symbol = format!("{}{}_{}", self.prefix, proto, self.compiles[index]);
-        match lower::compile_function(program, proto, &symbol, self.settings.dump_dir.as_deref()) {
+        match compile::compile_function(program, proto, &symbol, self.settings.dump_dir.as_deref())
+        {
             Ok(compiled) => {
                 let ms = started.elapsed().as_secs_f64() * 1000.0;
                 if self.compiles[index] > 0 {

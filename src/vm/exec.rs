@@ -3,9 +3,9 @@
 use std::rc::Rc;
 
 use ruff_runtime::ops::{self, ArithOp, CmpOp};
-use ruff_runtime::value::{EnumObj, StructObj};
-use ruff_runtime::{builtins, equality, format, RtError, RtResult, Value};
+use ruff_runtime::{equality, RtError, RtResult, Value};
 
+use super::build::{concat, is_defined, new_enum};
 use super::fast::{
     equal_fast, float_op, int_op, ordered, record, record_bits, same_value, set_float, set_int,
     undefined, FEEDBACK_WINDOW, FLOAT_FLOAT,
@@ -24,15 +24,8 @@ impl Vm {
         self.dispatch::<false>(entry)
     }
 
-    /// Runs the one instruction at the top frame's `pc` (never a call or return) and
-    /// saves the `pc` after it; errors come back unlocated and not unwound. Tier 1 runs
-    /// the instructions it has no inline code for this way, so both tiers share one
-    /// implementation of every operation.
-    pub(super) fn step(&mut self, entry: usize) -> RtResult<()> {
-        self.dispatch::<true>(entry).map(drop)
-    }
-
-    fn dispatch<const STEP: bool>(&mut self, entry: usize) -> RtResult<Value> {
+    /// The dispatch loop; with `STEP`, it runs a single instruction (see `Vm::step`).
+    pub(super) fn dispatch<const STEP: bool>(&mut self, entry: usize) -> RtResult<Value> {
         let program = Rc::clone(&self.program);
         'frames: loop {
             let Some(frame) = self.frames.last() else {
@@ -74,16 +67,20 @@ impl Vm {
                     continue 'frames;
                 }};
             }
-            // Where compiled code handed control back: returned, resumed or failed.
+            // Where compiled code handed control back: returned (to `$returned`, with
+            // the result register), resumed or failed.
             macro_rules! after_compiled {
                 ($ran:expr) => {
-                    match $ran {
-                        Ran::Returned(ret) => {
-                            if self.frames.len() <= entry {
-                                return Ok(std::mem::take(&mut self.regs[ret]));
-                            }
-                            continue 'frames;
+                    after_compiled!($ran, |ret| {
+                        if self.frames.len() <= entry {
+                            return Ok(std::mem::take(&mut self.regs[ret]));
                         }
+                        continue 'frames;
+                    })
+                };
+                ($ran:expr, |$ret:ident| $returned:block) => {
+                    match $ran {
+                        Ran::Returned($ret) => $returned,
                         Ran::Resume => continue 'frames,
                         Ran::Failed(error) => {
                             self.unwind(error, entry)?;
@@ -229,32 +226,18 @@ impl Vm {
                     Op::LoadNone { dst } => reg!(dst) = Value::None,
                     Op::LoadUndef { dst } => reg!(dst) = Value::Undef,
                     Op::CheckDefined { reg, name } => {
-                        let undefined = match &reg!(reg) {
-                            Value::Undef => true,
-                            Value::Cell(cell) => matches!(*cell.borrow(), Value::Undef),
-                            _ => false,
-                        };
-                        if undefined {
-                            fail!(RtError::Raise(format!(
-                                "Undefined variable: {}",
-                                proto.const_str(name)
-                            )));
+                        if !is_defined(&reg!(reg)) {
+                            let name = proto.const_str(name);
+                            fail!(RtError::Raise(format!("Undefined variable: {name}")));
                         }
                     }
-
                     Op::RaiseIfDefined { reg, msg } => {
-                        let defined = match &reg!(reg) {
-                            Value::Undef => false,
-                            Value::Cell(cell) => !matches!(*cell.borrow(), Value::Undef),
-                            _ => true,
-                        };
-                        if defined {
+                        if is_defined(&reg!(reg)) {
                             fail!(RtError::Raise(proto.const_str(msg).to_string()));
                         }
                     }
                     Op::GetGlobal { dst, g } => match &self.globals[g as usize].value {
-                        // Functions (the usual callee) are cloned inline and written straight
-                        // into the register.
+                        // Functions (the usual callee) are cloned inline, straight in place.
                         Value::Func(f) => {
                             let f = Rc::clone(f);
                             reg!(dst) = Value::Func(f);
@@ -471,17 +454,11 @@ impl Vm {
                                 if let Some(address) = self.compiled_or_tier_up(callee_index) {
                                     callee.hotness.set(hotness);
                                     save_pc!();
-                                    match self.run_compiled(address, callee_base, 0) {
-                                        Ran::Returned(_) => {
-                                            refresh!();
-                                            continue;
-                                        }
-                                        Ran::Resume => continue 'frames,
-                                        Ran::Failed(error) => {
-                                            self.unwind(error, entry)?;
-                                            continue 'frames;
-                                        }
-                                    }
+                                    let ran = self.run_compiled(address, callee_base, 0);
+                                    after_compiled!(ran, |_ret| {
+                                        refresh!();
+                                        continue;
+                                    });
                                 }
                             }
                             if argc == callee.arity
@@ -632,16 +609,9 @@ impl Vm {
                         shape,
                         base: b,
                     } => {
-                        let shape = &proto.shapes[shape as usize];
-                        let start = base + b as usize;
-                        let mut obj = StructObj {
-                            name: shape.name.clone(),
-                            fields: Vec::with_capacity(shape.fields.len()),
-                        };
-                        for (i, field) in shape.fields.iter().enumerate() {
-                            obj.set(field, self.regs[start + i].clone());
-                        }
-                        reg!(dst) = Value::Struct(Rc::new(obj));
+                        let value =
+                            self.new_struct(&proto.shapes[shape as usize], base + b as usize);
+                        reg!(dst) = value;
                     }
                     Op::Wrap { dst, src, kind } => {
                         let inner = Rc::new(reg!(src).clone());
@@ -656,21 +626,12 @@ impl Vm {
                         variant,
                         payload,
                     } => {
-                        let desc = &proto.variants[variant as usize];
                         let payload = (payload != NO_REG).then(|| reg!(payload).clone());
-                        reg!(dst) = Value::Enum(Rc::new(EnumObj {
-                            enum_name: desc.enum_name.clone(),
-                            variant: desc.variant.clone(),
-                            payload,
-                        }));
+                        reg!(dst) = new_enum(&proto.variants[variant as usize], payload);
                     }
                     Op::Concat { dst, base: b, n } => {
                         let start = base + b as usize;
-                        let mut text = String::new();
-                        for value in &self.regs[start..start + n as usize] {
-                            format::write_display(&mut text, value);
-                        }
-                        reg!(dst) = Value::string(text);
+                        reg!(dst) = concat(&self.regs[start..start + n as usize]);
                     }
                     Op::DefMethod {
                         type_name,
@@ -678,10 +639,8 @@ impl Vm {
                         src,
                     } => {
                         let method = reg!(src).clone();
-                        self.methods
-                            .entry(proto.const_str(type_name).into())
-                            .or_default()
-                            .insert(proto.const_str(name).into(), method);
+                        let (type_name, name) = (proto.const_str(type_name), proto.const_str(name));
+                        self.define_method(type_name, name, method);
                     }
 
                     Op::GetIndex { dst, obj, index } => {
@@ -754,29 +713,10 @@ impl Vm {
                         argc,
                         g,
                     } => {
-                        let first = base + args as usize;
-                        let arguments = self.regs[first..first + argc as usize].to_vec();
-                        let callee = self.globals[g as usize].value.clone();
-                        match callee {
-                            Value::Native(id) if Some(id) == self.range_builtin => {
-                                let spec = tri!(builtins::range_spec(&arguments));
-                                reg!(iter) = Value::Int(spec.end);
-                                reg!(iter + 1) = Value::Int(spec.start);
-                                reg!(iter + 2) = Value::Int(spec.step);
-                            }
-                            Value::Undef => {
-                                fail!(undefined(&program.globals[g as usize]).unwrap_err())
-                            }
-                            callee => {
-                                save_pc!();
-                                let result = self.call_nested(&callee, &arguments);
-                                refresh!();
-                                let items = tri!(ops::iteration_items(&tri!(result)));
-                                reg!(iter) = items;
-                                reg!(iter + 1) = Value::Int(0);
-                                reg!(iter + 2) = Value::Null;
-                            }
-                        }
+                        save_pc!();
+                        let result = self.for_prep_range(base, iter, args, argc, g);
+                        refresh!();
+                        tri!(result);
                     }
                     Op::ForNext { iter, dst, target } => {
                         let Value::Int(i) = reg!(iter + 1) else {

@@ -5,6 +5,7 @@
 //! interpreter share one definition of each operation. The VM owns no global state: all of
 //! it lives in `Vm`, and several VMs can run side by side.
 
+mod build;
 mod call;
 mod error;
 mod exec;

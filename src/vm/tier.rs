@@ -209,6 +209,14 @@ impl Vm {
         }
     }
 
+    /// Runs the one instruction at the top frame's `pc` (never a call or return) and
+    /// saves the `pc` after it; errors come back unlocated and not unwound. Tier 1 runs
+    /// the instructions it has no inline code for this way, so both tiers share one
+    /// implementation of every operation.
+    fn step(&mut self, entry: usize) -> ruff_runtime::RtResult<()> {
+        self.dispatch::<true>(entry).map(drop)
+    }
+
     /// `jit_step`: runs instruction `pc` of the top frame in tier 0.
     pub(crate) fn jit_step(&mut self, pc: u32) -> u32 {
         self.materialize_chain();

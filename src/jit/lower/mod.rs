@@ -1,4 +1,5 @@
-//! Bytecode (+ feedback) -> LLVM IR for one function, then optimize and install.
+//! Bytecode (+ feedback) -> LLVM IR for one function (`jit::compile` optimizes and
+//! installs it).
 //!
 //! Registers live in the VM's register stack, as in tier 0. Registers that inline code
 //! in loops works on are cached in allocas (which mem2reg turns into SSA values, so loops
@@ -7,142 +8,31 @@
 //! it. So at every helper call and every exit the VM's stack holds exactly what tier 0
 //! would have, and tier 0 can continue from there.
 //!
-//! `ops` lowers each opcode; `numeric` has the guarded int/float fast paths.
+//! `plan` decides what gets inline code and caching; `types` which register tags are
+//! known; `ops` lowers each opcode, `numeric` the guarded int/float fast paths, `calls`
+//! calls and returns.
 
+mod calls;
 mod numeric;
 mod ops;
+mod plan;
 mod types;
-
-use std::path::Path;
-use std::time::Instant;
 
 use inkwell::basic_block::BasicBlock;
 use inkwell::builder::Builder;
 use inkwell::context::ContextRef;
 use inkwell::module::{Linkage, Module};
-use inkwell::passes::PassBuilderOptions;
-use inkwell::targets::{FileType, TargetMachine};
 use inkwell::types::{FloatType, IntType, PointerType};
 use inkwell::values::{FunctionValue, IntValue, PointerValue};
 use inkwell::IntPredicate;
 
 use super::abi::{self, Helper};
-use super::orc::{self, ThreadSafeContext};
 use crate::bytecode::{Program, Proto, Reg};
 use ruff_runtime::context::offsets;
 use ruff_runtime::jit_abi::HEAP_TAGS;
 
-/// A function tier 1 installed.
-pub struct Compiled {
-    pub address: usize,
-    pub build_ms: f64,
-    pub optimize_ms: f64,
-    pub codegen_ms: f64,
-}
-
-/// The textual forms of one function's compilation, for `ruff dump` and `RUFF_JIT_DUMP`.
-pub struct Listing {
-    pub ir: String,
-    pub optimized: String,
-    pub asm: String,
-}
-
-/// Lowers, optimizes and installs function `proto` of `program` as `symbol`.
-pub fn compile_function(
-    program: &Program,
-    proto: u32,
-    symbol: &str,
-    dump_dir: Option<&Path>,
-) -> Result<Compiled, String> {
-    let started = Instant::now();
-    let context = ThreadSafeContext::new();
-    let llvm = context.context();
-    let module = build_module(&llvm, program, proto, symbol)?;
-    let build_ms = ms_since(started);
-    let ir = dump_dir.map(|_| module.print_to_string().to_string());
-    orc::with_session(&abi::helper_addresses(), |session| {
-        let optimizing = Instant::now();
-        optimize(&module, session.machine())?;
-        let optimize_ms = ms_since(optimizing);
-        if let (Some(dir), Some(ir)) = (dump_dir, ir) {
-            let listing = Listing {
-                ir,
-                optimized: module.print_to_string().to_string(),
-                asm: assembly(&module, session.machine())?,
-            };
-            write_listing(dir, &program.protos[proto as usize].name, &listing);
-        }
-        let generating = Instant::now();
-        let address = session.install(&context, module, symbol)?;
-        Ok(Compiled {
-            address,
-            build_ms,
-            optimize_ms,
-            codegen_ms: ms_since(generating),
-        })
-    })
-}
-
-/// The listings of function `proto` with its current feedback, without installing it.
-pub fn listing(program: &Program, proto: u32) -> Result<Listing, String> {
-    let context = ThreadSafeContext::new();
-    let llvm = context.context();
-    let symbol = format!("ruff_{}", sanitize(&program.protos[proto as usize].name));
-    let module = build_module(&llvm, program, proto, &symbol)?;
-    let ir = module.print_to_string().to_string();
-    let machine = orc::host_machine(inkwell::targets::RelocMode::Default)?;
-    optimize(&module, &machine)?;
-    let optimized = module.print_to_string().to_string();
-    let asm = assembly(&module, &machine)?;
-    Ok(Listing { ir, optimized, asm })
-}
-
-fn ms_since(start: Instant) -> f64 {
-    start.elapsed().as_secs_f64() * 1000.0
-}
-
-/// A function name usable as a file and symbol name.
-pub fn sanitize(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-        .collect()
-}
-
-fn write_listing(dir: &Path, name: &str, listing: &Listing) {
-    let stem = sanitize(name);
-    let writes = [
-        (format!("{stem}.ll"), &listing.ir),
-        (format!("{stem}.opt.ll"), &listing.optimized),
-        (format!("{stem}.s"), &listing.asm),
-    ];
-    for (file, text) in writes {
-        if let Err(e) =
-            std::fs::create_dir_all(dir).and_then(|_| std::fs::write(dir.join(&file), text))
-        {
-            tracing::warn!(file, error = %e, "could not write JIT dump");
-        }
-    }
-}
-
-fn optimize(module: &Module<'_>, machine: &TargetMachine) -> Result<(), String> {
-    module.set_triple(&machine.get_triple());
-    module.set_data_layout(&machine.get_target_data().get_data_layout());
-    module
-        .run_passes("default<O2>", machine, PassBuilderOptions::create())
-        .map_err(|e| e.to_string())
-}
-
-/// Native assembly, printed from a copy (emitting changes the module).
-fn assembly(module: &Module<'_>, machine: &TargetMachine) -> Result<String, String> {
-    let copy = module.clone();
-    let buffer = machine
-        .write_to_memory_buffer(&copy, FileType::Assembly)
-        .map_err(|e| e.to_string())?;
-    Ok(String::from_utf8_lossy(buffer.as_slice()).into_owned())
-}
-
 /// Builds the module holding function `proto` as `symbol`, and verifies it.
-fn build_module<'ctx>(
+pub(super) fn build_module<'ctx>(
     llvm: &ContextRef<'ctx>,
     program: &Program,
     proto: u32,
@@ -172,7 +62,7 @@ struct Lower<'a, 'ctx> {
     base: IntValue<'ctx>,
     /// Calls active below this one (its index in `VMContext::chain` and the VM frames).
     depth: IntValue<'ctx>,
-    /// A `GetGlobal` of a callee deferred to its `Call` (see `ops::fused_callees`): the
+    /// A `GetGlobal` of a callee deferred to its `Call` (see `plan::fused_callees`): the
     /// callee register, the global, and the `GetGlobal`'s pc.
     pending_callee: std::cell::Cell<Option<(Reg, u32, usize)>>,
     /// Cached start of the register stack (re-read after anything that may move it).
@@ -184,11 +74,11 @@ struct Lower<'a, 'ctx> {
     cache: Vec<Option<(PointerValue<'ctx>, PointerValue<'ctx>)>>,
     /// The block of each instruction.
     blocks: Vec<BasicBlock<'ctx>>,
-    /// `GetGlobal`s deferred to their call (`ops::fused_callees`).
+    /// `GetGlobal`s deferred to their call (`plan::fused_callees`).
     fused: std::collections::HashSet<usize>,
     /// Register tags known before each instruction.
     types: types::Types,
-    /// Instructions that get inline code (`ops::hot_instructions`).
+    /// Instructions that get inline code (`plan::hot_instructions`).
     hot: Vec<bool>,
     /// Cached registers are written to the stack at once (loop-free functions, whose
     /// cache only saves reloads) rather than before the stack is looked at (loops).
@@ -247,7 +137,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         let base = function.get_nth_param(1).map(|p| p.into_int_value());
         let depth = function.get_nth_param(3).map(|p| p.into_int_value());
         let proto = &program.protos[proto_index as usize];
-        let hot = ops::hot_instructions(proto, proto_index == program.main);
+        let hot = plan::hot_instructions(proto, proto_index == program.main);
         Lower {
             llvm,
             module,
@@ -275,7 +165,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             learned: std::cell::RefCell::new(Vec::new()),
             stale: std::cell::Cell::new(false),
             fused: if proto.captures.is_empty() {
-                ops::fused_callees(proto)
+                plan::fused_callees(proto)
             } else {
                 Default::default()
             },
@@ -303,7 +193,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             self.blocks.push(block);
         }
         self.regs = Some(self.b.build_alloca(self.ptrt, "regs").map_err(err)?);
-        for r in ops::cached_registers(self.proto) {
+        for r in plan::cached_registers(self.proto) {
             let tag = self
                 .b
                 .build_alloca(self.i64t, &format!("t{r}"))
@@ -407,7 +297,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             .ok_or("compiled functions take the entry pc third")?;
         let switch_block = self.b.get_insert_block().ok_or("no block")?;
         let mut cases = Vec::new();
-        for header in ops::loop_headers(self.proto)
+        for header in plan::loop_headers(self.proto)
             .into_iter()
             .filter(|&t| t != 0)
         {
