@@ -17,7 +17,14 @@ impl<'ctx> Lower<'_, 'ctx> {
         if !self.hot[pc] {
             return self.lower_cold(pc, op);
         }
+        self.lower_inline(pc, op)
+    }
+
+    /// An instruction with its inline code (where it has some).
+    fn lower_inline(&self, pc: usize, op: Op) -> Result<(), String> {
         match op {
+            Op::CheckDefined { reg, .. } => self.check_defined(pc, reg, true),
+            Op::RaiseIfDefined { reg, .. } => self.check_defined(pc, reg, false),
             Op::Move { dst, src } => {
                 let value = self.get(src)?;
                 self.retain(value)?;
@@ -167,8 +174,50 @@ impl<'ctx> Lower<'_, 'ctx> {
             Op::Call { base, argc } => self.call_through_vm(pc, base, argc),
             Op::CallMethod { base, argc, name } => self.call_method(pc, base, argc, name),
             Op::TryUnwrap { src, .. } => self.try_unwrap(pc, src),
+            Op::LoadNull { .. }
+            | Op::LoadBool { .. }
+            | Op::LoadInt { .. }
+            | Op::LoadNone { .. }
+            | Op::LoadUndef { .. }
+            | Op::CheckDefined { .. }
+            | Op::RaiseIfDefined { .. } => self.lower_inline(pc, op),
             _ => self.step(pc),
         }
+    }
+
+    /// `CheckDefined`/`RaiseIfDefined` on a plain register: the common outcome inline;
+    /// cells and errors are tier 0's.
+    fn check_defined(&self, pc: usize, reg: Reg, want_defined: bool) -> Result<(), String> {
+        let value = self.get(reg)?;
+        let undef = self.tag_is(value, tag::UNDEF)?;
+        let fine = if want_defined {
+            let cell = self.tag_is(value, tag::CELL)?;
+            let either = self.b.build_or(undef, cell, "maybe_undef").map_err(err)?;
+            self.b.build_not(either, "defined").map_err(err)?
+        } else {
+            undef
+        };
+        // In a loop a captured (boxed) variable takes this path every time: tier 0's
+        // code, then on; elsewhere it is rare, and leaving keeps the function small.
+        let other = if self.hot[pc] {
+            let here = self.b.get_insert_block().ok_or("no block")?;
+            let block = self.new_block("check_general");
+            self.b.position_at_end(block);
+            self.step(pc)?;
+            self.b.position_at_end(here);
+            block
+        } else {
+            self.bail_block(pc)?
+        };
+        let next = self
+            .blocks
+            .get(pc + 1)
+            .copied()
+            .ok_or("code runs off its end")?;
+        self.b
+            .build_conditional_branch(fine, next, other)
+            .map_err(err)?;
+        Ok(())
     }
 
     pub(super) fn word(&self, tag: u8, payload: inkwell::values::IntValue<'ctx>) -> Word2<'ctx> {
