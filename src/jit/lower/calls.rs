@@ -13,6 +13,7 @@ use ruff_runtime::tag;
 use ruff_runtime::value::FuncObj;
 
 impl<'ctx> Lower<'_, 'ctx> {
+    /// A method call, made by the VM (`jit_call_method`).
     pub(super) fn call_method(
         &self,
         pc: usize,
@@ -20,19 +21,7 @@ impl<'ctx> Lower<'_, 'ctx> {
         argc: u16,
         name: u32,
     ) -> Result<(), String> {
-        self.flush()?;
-        self.publish_depth()?;
-        let args: [BasicMetadataValueEnum; 5] = [
-            self.ctx.into(),
-            self.i32t.const_int(pc as u64, false).into(),
-            self.i32t.const_int(base as u64, false).into(),
-            self.i32t.const_int(argc as u64, false).into(),
-            self.i32t.const_int(name as u64, false).into(),
-        ];
-        let status = self.call(&abi::CALL_METHOD, &args)?;
-        self.refresh_regs()?;
-        self.reload(0)?;
-        self.branch_on_status(status, pc)
+        self.call_helper(&abi::CALL_METHOD, pc, base, argc, Some(name))
     }
 
     /// `R[src]?`: an error or none returns it; anything else is tier 0's.
@@ -53,15 +42,31 @@ impl<'ctx> Lower<'_, 'ctx> {
 
     /// A call made by the VM (`jit_call`), which runs compiled callees too.
     pub(super) fn call_through_vm(&self, pc: usize, base: Reg, argc: u16) -> Result<(), String> {
+        self.call_helper(&abi::CALL, pc, base, argc, None)
+    }
+
+    /// Calls `helper` (`jit_call` or `jit_call_method`) for the call at `pc` with the
+    /// callee (or method name's receiver) at `base`, and continues or leaves on its status.
+    fn call_helper(
+        &self,
+        helper: &abi::Helper,
+        pc: usize,
+        base: Reg,
+        argc: u16,
+        name: Option<u32>,
+    ) -> Result<(), String> {
         self.flush()?;
         self.publish_depth()?;
-        let args: [BasicMetadataValueEnum; 4] = [
+        let word =
+            |n: u64| -> BasicMetadataValueEnum<'ctx> { self.i32t.const_int(n, false).into() };
+        let mut args = vec![
             self.ctx.into(),
-            self.i32t.const_int(pc as u64, false).into(),
-            self.i32t.const_int(base as u64, false).into(),
-            self.i32t.const_int(argc as u64, false).into(),
+            word(pc as u64),
+            word(base as u64),
+            word(argc as u64),
         ];
-        let status = self.call(&abi::CALL, &args)?;
+        args.extend(name.map(|n| word(n as u64)));
+        let status = self.call(helper, &args)?;
         self.refresh_regs()?;
         self.reload(0)?;
         self.branch_on_status(status, pc)
