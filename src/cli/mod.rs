@@ -23,7 +23,7 @@ pub const EXIT_RUNTIME: i32 = 4;
     about = "Run, check and inspect programs in the Ruff language",
     after_help = "Exit status: 0 success (or a top-level return), n for exit(n), \
                   1 bad command line, 2 unreadable program file, 3 parse or static error, \
-                  4 uncaught runtime error."
+                  4 uncaught runtime error (for dump: tier 1 could not compile a function)."
 )]
 struct Cli {
     #[command(subcommand)]
