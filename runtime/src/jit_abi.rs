@@ -25,11 +25,8 @@ pub const HEAP_TAGS: u64 = (1 << tag::STR)
     | (1 << tag::STACK)
     | (1 << tag::CELL);
 
-/// Byte offset of the strong count inside the allocation a heap payload points to
-/// (`Rc`'s allocation is `repr(C)`: strong count, weak count, value).
-pub const RC_STRONG_OFFSET: usize = 0;
-
-/// Byte offset of the object inside that allocation (after the two counts).
+/// Byte offset of the object inside the allocation a heap payload points to (`Rc`'s
+/// allocation is `repr(C)`: strong count, weak count, value).
 pub const RC_VALUE_OFFSET: usize = 2 * std::mem::size_of::<usize>();
 
 /// The two words of a value, as compiled code holds them.
@@ -124,8 +121,9 @@ mod tests {
             let heap = HEAP_TAGS & (1 << value.tag()) != 0;
             let (_, payload) = words(value);
             let counted = heap && {
-                // SAFETY: for heap values the payload points at the Rc allocation.
-                unsafe { *((payload as usize + RC_STRONG_OFFSET) as *const usize) == 1 }
+                // SAFETY: for heap values the payload points at the Rc allocation, whose
+                // first word is the strong count.
+                unsafe { *(payload as usize as *const usize) == 1 }
             };
             assert_eq!(heap, counted, "tag {}", value.tag());
         }
