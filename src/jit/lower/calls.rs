@@ -244,24 +244,11 @@ impl<'ctx> Lower<'_, 'ctx> {
             first.payload.into(),
         ];
         let fn_type = self.function.get_type();
-        let pair = self
+        let site = self
             .b
             .build_indirect_call(fn_type, target, &args, "returned")
-            .map_err(err)?
-            .try_as_basic_value()
-            .basic()
-            .ok_or("compiled functions return a pair")?
-            .into_struct_value();
-        let word = self
-            .b
-            .build_extract_value(pair, 0, "word")
-            .map_err(err)?
-            .into_int_value();
-        let payload = self
-            .b
-            .build_extract_value(pair, 1, "payload")
-            .map_err(err)?
-            .into_int_value();
+            .map_err(err)?;
+        let (word, payload) = self.pair_result(site)?;
         Ok(Returned { word, payload })
     }
 

@@ -637,6 +637,26 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             .ok_or_else(|| format!("{} returns nothing", helper.name))
     }
 
+    /// The two words of a call that returns a pair (`{ i64, i64 }` or `{ i64, i1 }`).
+    fn pair_result(
+        &self,
+        site: inkwell::values::CallSiteValue<'ctx>,
+    ) -> Result<(IntValue<'ctx>, IntValue<'ctx>), String> {
+        let pair = site
+            .try_as_basic_value()
+            .basic()
+            .ok_or("the call returns no pair")?
+            .into_struct_value();
+        let word = |i: u32| -> Result<IntValue<'ctx>, String> {
+            Ok(self
+                .b
+                .build_extract_value(pair, i, "word")
+                .map_err(err)?
+                .into_int_value())
+        };
+        Ok((word(0)?, word(1)?))
+    }
+
     fn call_void(
         &self,
         helper: &Helper,

@@ -10,7 +10,7 @@ use inkwell::values::{FloatValue, IntValue};
 use inkwell::{FloatPredicate, IntPredicate};
 
 use super::{err, Lower, Word2};
-use crate::bytecode::Reg;
+use crate::bytecode::{Proto, Reg};
 use crate::jit::abi::FEEDBACK_GENERIC;
 use ruff_runtime::ops::{ArithOp, CmpOp};
 use ruff_runtime::{tag, Value};
@@ -53,6 +53,15 @@ pub(super) fn kinds(feedback: u64) -> Option<(Kind, Kind)> {
         _ => None,
     };
     Some((one(feedback & 0xffff_ffff)?, one(feedback >> 32)?))
+}
+
+/// The number kind of constant `k`, if it is a number.
+pub(super) fn const_kind(proto: &Proto, k: u32) -> Option<Kind> {
+    match proto.consts.get(k as usize)? {
+        Value::Int(_) => Some(Kind::Int),
+        Value::Float(_) => Some(Kind::Float),
+        _ => None,
+    }
 }
 
 impl<'ctx> Lower<'_, 'ctx> {
@@ -129,12 +138,7 @@ impl<'ctx> Lower<'_, 'ctx> {
             return Ok(None);
         };
         if let Operand::Const(k) = b {
-            let constant_kind = match self.proto.consts[k as usize] {
-                Value::Int(_) => Kind::Int,
-                Value::Float(_) => Kind::Float,
-                _ => return Ok(None),
-            };
-            if constant_kind != kb {
+            if const_kind(self.proto, k) != Some(kb) {
                 return Ok(None);
             }
         }
@@ -164,25 +168,11 @@ impl<'ctx> Lower<'_, 'ctx> {
         let f = intrinsic
             .get_declaration(self.module, &[self.i64t.into()])
             .ok_or_else(|| format!("cannot declare {name}"))?;
-        let pair = self
+        let site = self
             .b
             .build_call(f, &[x.into(), y.into()], op)
-            .map_err(err)?
-            .try_as_basic_value()
-            .basic()
-            .ok_or("overflow intrinsics return a pair")?
-            .into_struct_value();
-        let value = self
-            .b
-            .build_extract_value(pair, 0, "value")
-            .map_err(err)?
-            .into_int_value();
-        let overflow = self
-            .b
-            .build_extract_value(pair, 1, "overflow")
-            .map_err(err)?
-            .into_int_value();
-        Ok((value, overflow))
+            .map_err(err)?;
+        self.pair_result(site)
     }
 
     pub(super) fn arith(

@@ -12,9 +12,9 @@
 
 use std::collections::VecDeque;
 
-use super::numeric::{kinds, Kind};
+use super::numeric::{const_kind, kinds, Kind};
 use crate::bytecode::{Op, Proto, Reg};
-use ruff_runtime::{tag, Value};
+use ruff_runtime::tag;
 
 /// Per register: its tag, if known ([`SCALAR`]: some tag without a heap payload).
 pub(super) type State = Vec<Option<u8>>;
@@ -201,11 +201,7 @@ fn transfer(proto: &Proto, pc: usize, mut s: State, inline: bool) -> (State, Vec
         | Op::MulK { dst, a, k }
         | Op::DivK { dst, a, k }
         | Op::ModK { dst, a, k } => {
-            let constant = match proto.consts.get(k as usize) {
-                Some(Value::Int(_)) => Some(tag::INT),
-                Some(Value::Float(_)) => Some(tag::FLOAT),
-                _ => Some(u8::MAX),
-            };
+            let constant = Some(const_kind(proto, k).map_or(u8::MAX, kind_tag));
             let result = guarded(&mut s, a, None, constant);
             set(&mut s, dst, result.map(kind_tag));
             next
@@ -239,11 +235,7 @@ fn transfer(proto: &Proto, pc: usize, mut s: State, inline: bool) -> (State, Vec
         | Op::JumpIfNotLeK { a, k, target }
         | Op::JumpIfNotGtK { a, k, target }
         | Op::JumpIfNotGeK { a, k, target } => {
-            let constant = match proto.consts.get(k as usize) {
-                Some(Value::Int(_)) => Some(tag::INT),
-                Some(Value::Float(_)) => Some(tag::FLOAT),
-                _ => Some(u8::MAX),
-            };
+            let constant = Some(const_kind(proto, k).map_or(u8::MAX, kind_tag));
             guarded(&mut s, a, None, constant);
             vec![pc + 1, target as usize]
         }
