@@ -8,6 +8,7 @@ pub mod context;
 pub mod equality;
 pub mod error;
 pub mod format;
+pub mod heap;
 pub mod host;
 pub mod jit_abi;
 pub mod ops;

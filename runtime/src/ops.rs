@@ -87,7 +87,10 @@ pub fn arith(op: ArithOp, a: &Value, b: &Value) -> RtResult<Value> {
         (Value::Int(x), Value::Float(y)) => float_arith(op, *x as f64, *y),
         (Value::Float(x), Value::Int(y)) => float_arith(op, *x, *y as f64),
         (Value::Float(x), Value::Float(y)) => float_arith(op, *x, *y),
-        (Value::Str(x), Value::Str(y)) if op == ArithOp::Add => Ok(concat(x, y)),
+        (Value::Str(x), Value::Str(y)) if op == ArithOp::Add => {
+            crate::heap::reserve(x.text.len().checked_add(y.text.len()))?;
+            Ok(concat(x, y))
+        }
         _ => invalid_binary(a, op.symbol(), b),
     }
 }

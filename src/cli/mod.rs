@@ -2,8 +2,8 @@
 //! stages and maps outcomes to the documented exit codes.
 
 mod dump;
-mod report;
-mod run;
+pub mod report;
+pub mod run;
 
 use clap::{Parser, Subcommand, ValueEnum};
 

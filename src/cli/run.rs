@@ -13,6 +13,10 @@ use crate::vm::{Io, Options, Outcome, Vm};
 /// through callbacks and deep value structures must never overflow it.
 const RUN_STACK_BYTES: usize = 1 << 30;
 
+/// What of that stack stays free for native code below the deepest nested run: builtins,
+/// compiling a function, reporting an error.
+const NATIVE_STACK_RESERVE: usize = 16 << 20;
+
 #[derive(Args)]
 pub struct RunArgs {
     /// The program (`-` reads standard input).
@@ -37,6 +41,15 @@ pub struct RunArgs {
         value_parser = call_depth_limit
     )]
     call_depth: usize,
+    /// Heap limit: a size such as 512M or 2G (binary units; bytes without a unit).
+    #[arg(
+        long,
+        value_name = "SIZE",
+        default_value = "4G",
+        env = "RUFF_MAX_HEAP",
+        value_parser = ruff_runtime::heap::parse_size
+    )]
+    max_heap: usize,
     /// Arguments for the program (after `--`).
     #[arg(last = true)]
     args: Vec<String>,
@@ -79,6 +92,9 @@ pub fn run(args: RunArgs) -> i32 {
     tracing::debug!(jit = ?args.jit, threshold = args.jit_threshold, "run");
     let options = Options {
         call_depth_limit: args.call_depth,
+        max_heap: args.max_heap,
+        step_budget: None,
+        native_stack: RUN_STACK_BYTES - NATIVE_STACK_RESERVE,
         jit: crate::jit::Settings {
             mode: match args.jit {
                 JitMode::Off => crate::jit::Mode::Off,
@@ -93,7 +109,7 @@ pub fn run(args: RunArgs) -> i32 {
     let runner = std::thread::Builder::new()
         .name("ruff-main".into())
         .stack_size(RUN_STACK_BYTES)
-        .spawn(move || run_source(&source, options));
+        .spawn(move || run_source(&source, options, Io::standard()));
     match runner.map(|handle| handle.join()) {
         Ok(Ok(code)) => code,
         _ => {
@@ -103,15 +119,18 @@ pub fn run(args: RunArgs) -> i32 {
     }
 }
 
-/// Parses, compiles and runs `source`, printing any error report; returns the exit status.
-fn run_source(source: &SourceFile, options: Options) -> i32 {
+/// Parses, compiles and runs `source` with `io`, writing any error report to `io.stderr`;
+/// returns the exit status. `ruff run` passes the process's streams, the fuzzer buffers.
+pub fn run_source(source: &SourceFile, options: Options, mut io: Io) -> i32 {
     let stats = options.jit.stats;
     let started = std::time::Instant::now();
     let program =
         match crate::syntax::parse(&source.text).and_then(|ast| crate::compile::compile(&ast)) {
             Ok(p) => p,
             Err(e) => {
-                eprint!("{}", report::parse_error(source, &e));
+                let _ = io
+                    .stderr
+                    .write_all(report::parse_error(source, &e).as_bytes());
                 return EXIT_PARSE;
             }
         };
@@ -119,7 +138,7 @@ fn run_source(source: &SourceFile, options: Options) -> i32 {
         micros = started.elapsed().as_micros() as u64,
         "parsed and compiled"
     );
-    let mut vm = match Vm::new(program, source.lines.clone(), Io::standard(), options) {
+    let mut vm = match Vm::new(program, source.lines.clone(), io, options) {
         Ok(vm) => vm,
         Err(e) => {
             eprintln!(
@@ -136,14 +155,15 @@ fn run_source(source: &SourceFile, options: Options) -> i32 {
     }
     // Compiled code only runs inside this VM: with it gone, the JIT and its code can go
     // (so leak checkers see the LLVM memory released, not lost).
-    drop(vm);
+    let mut io = vm.into_io();
     crate::jit::orc::shutdown();
     match outcome {
         Outcome::Finished => 0,
         Outcome::Exit(code) => code,
         Outcome::Error(error) => {
-            let mut stderr = std::io::stderr().lock();
-            let _ = stderr.write_all(report::runtime_error(source, &error).as_bytes());
+            let _ = io
+                .stderr
+                .write_all(report::runtime_error(source, &error).as_bytes());
             EXIT_RUNTIME
         }
     }

@@ -51,6 +51,7 @@ impl Vm {
         ret: usize,
         receiver: bool,
     ) -> RtResult<()> {
+        self.count_step()?;
         let function = &self.program.protos[proto as usize];
         if argc != function.arity as usize {
             return raise(format!(
@@ -230,6 +231,7 @@ impl Vm {
         receiver: Option<Value>,
         args: &[Value],
     ) -> RtResult<Value> {
+        self.check_native_stack(&self.program.protos[func.proto as usize].name)?;
         let ret = self.stack_top();
         let base = ret + 1;
         let count = args.len() + usize::from(receiver.is_some());

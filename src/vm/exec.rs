@@ -399,6 +399,7 @@ impl Vm {
                     }
                     Op::Jump { target } => pc = target as usize,
                     Op::Loop { target } => {
+                        tri!(self.poll());
                         let hotness = proto.hotness.get().wrapping_add(1);
                         proto.hotness.set(hotness);
                         recording = hotness < FEEDBACK_WINDOW;
@@ -464,8 +465,9 @@ impl Vm {
                             if argc == callee.arity
                                 && self.ctx.depth <= self.options.call_depth_limit
                                 && self.regs.len() > callee_base + callee.num_regs as usize
+                                && self.steps_left > 0
                             {
-                                save_pc!();
+                                self.steps_left -= 1;
                                 callee.hotness.set(hotness);
                                 self.frames.push(Frame {
                                     proto: callee_index,

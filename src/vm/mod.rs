@@ -10,6 +10,7 @@ mod call;
 mod error;
 mod exec;
 mod fast;
+mod limits;
 mod operators;
 mod patterns;
 mod places;
@@ -25,6 +26,7 @@ use crate::bytecode::{verify, Binding, Program, VerifyError};
 use crate::syntax::span::LineIndex;
 
 pub use error::{Outcome, RuntimeError};
+pub use limits::DEFAULT_NATIVE_STACK;
 
 /// The default limit on active calls (LANGUAGE.md §10).
 pub const DEFAULT_CALL_DEPTH_LIMIT: usize = 10_000;
@@ -59,6 +61,13 @@ impl Io {
 pub struct Options {
     pub call_depth_limit: usize,
     pub jit: crate::jit::Settings,
+    /// Heap limit in bytes (process-wide: `ruff_runtime::heap`).
+    pub max_heap: usize,
+    /// Loop iterations plus calls the run may make before failing with `Step budget of N
+    /// exhausted` (None: unbounded). A budgeted run stays in tier 0, which counts them.
+    pub step_budget: Option<u64>,
+    /// Native stack the run may use below the frame that calls [`Vm::run`].
+    pub native_stack: usize,
 }
 
 impl Default for Options {
@@ -66,6 +75,9 @@ impl Default for Options {
         Options {
             call_depth_limit: DEFAULT_CALL_DEPTH_LIMIT,
             jit: crate::jit::Settings::default(),
+            max_heap: ruff_runtime::heap::DEFAULT_LIMIT,
+            step_budget: None,
+            native_stack: DEFAULT_NATIVE_STACK,
         }
     }
 }
@@ -125,6 +137,10 @@ pub struct Vm {
     jit_error: Option<RtError>,
     /// What each active compiled call's frame would be, by depth (`VMContext::chain`).
     chain: Vec<[u64; 2]>,
+    /// What is left of the step budget (`u64::MAX` when there is none).
+    steps_left: u64,
+    /// Native stack addresses below this are the reserve nested runs must not enter.
+    stack_floor: usize,
 }
 
 impl Vm {
@@ -138,6 +154,10 @@ impl Vm {
     ) -> Result<Vm, VerifyError> {
         verify(&program)?;
         options.call_depth_limit = options.call_depth_limit.min(MAX_CALL_DEPTH_LIMIT);
+        if options.step_budget.is_some() {
+            options.jit.mode = crate::jit::Mode::Off;
+        }
+        ruff_runtime::heap::set_limit(options.max_heap);
         let globals = program
             .globals
             .iter()
@@ -162,11 +182,13 @@ impl Vm {
             methods: FxHashMap::default(),
             ctx: VMContext::new(),
             io,
-            options,
             pending: None,
             range_builtin: builtins::lookup("range"),
             caught: None,
             location_override: None,
+            steps_left: options.step_budget.unwrap_or(u64::MAX),
+            stack_floor: 0,
+            options,
         })
     }
 
@@ -185,6 +207,7 @@ impl Vm {
         });
         self.ctx.depth = 1;
         self.enter_top = true;
+        self.mark_native_stack();
         let result = self.execute(0);
         let outcome = match result {
             Ok(_) => Outcome::Finished,
@@ -198,6 +221,11 @@ impl Vm {
     /// Flushes program output.
     pub fn flush(&mut self) {
         let _ = self.io.stdout.flush();
+    }
+
+    /// Ends the VM (and everything it holds), handing back its streams.
+    pub fn into_io(self) -> Io {
+        self.io
     }
 
     /// What tier 1 did so far.

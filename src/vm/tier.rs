@@ -39,6 +39,9 @@ impl Vm {
 
     /// Function `proto`'s compiled code, compiling it first if it is hot enough.
     pub(super) fn compiled_or_tier_up(&mut self, proto: u32) -> Option<usize> {
+        if self.native_stack_low() {
+            return None;
+        }
         if let Some(address) = self.tier.entry(proto) {
             return Some(address);
         }

@@ -62,10 +62,11 @@ pub fn number_arg(name: &str, args: &[Value], i: usize, what: &str) -> RtResult<
 /// Largest string (in bytes) a builtin builds (`repeat`, `replace`, `regex_replace`, pads).
 pub const MAX_RESULT_BYTES: usize = 1 << 30;
 
-/// Fails with `<name>() result too large` when `bytes` (None: overflowed) exceeds the cap.
+/// Fails with `<name>() result too large` when `bytes` (None: overflowed) exceeds the cap,
+/// and with the heap's `Out of memory` error when they would not fit under its limit.
 pub fn check_size(name: &str, bytes: Option<usize>) -> RtResult<()> {
     match bytes {
-        Some(n) if n <= MAX_RESULT_BYTES => Ok(()),
+        Some(n) if n <= MAX_RESULT_BYTES => crate::heap::reserve(Some(n)),
         _ => raise(format!("{name}() result too large")),
     }
 }

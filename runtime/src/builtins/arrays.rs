@@ -182,6 +182,7 @@ fn range(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
     if count > RANGE_LIMIT {
         return raise("range() result too large");
     }
+    crate::heap::reserve((count as usize).checked_mul(std::mem::size_of::<Value>()))?;
     // Every element lies between `start` and `end`, so it fits in an i64.
     let items = (0..count).map(|k| Value::Int((start + k * step) as i64));
     Ok(Value::array(items.collect()))
@@ -263,7 +264,9 @@ fn concat(_: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
     expect_count("concat", args, 2)?;
     match (&args[0], &args[1]) {
         (Value::Array(a), Value::Array(b)) => {
-            let mut out = Vec::with_capacity(a.len() + b.len());
+            let len = a.len() + b.len();
+            crate::heap::reserve(len.checked_mul(std::mem::size_of::<Value>()))?;
+            let mut out = Vec::with_capacity(len);
             out.extend_from_slice(a);
             out.extend_from_slice(b);
             Ok(Value::array(out))

@@ -74,7 +74,11 @@ pub fn name(id: NativeId) -> &'static str {
 /// Calls builtin `id`.
 pub fn call(id: NativeId, host: &mut dyn Host, args: &[Value]) -> RtResult<Value> {
     match table().get(id as usize) {
-        Some(builtin) => (builtin.func)(host, args),
+        Some(builtin) => {
+            let result = (builtin.func)(host, args)?;
+            crate::heap::check()?;
+            Ok(result)
+        }
         None => crate::raise("Cannot call non-function: native_function"),
     }
 }

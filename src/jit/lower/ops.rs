@@ -1,7 +1,7 @@
 //! Lowering of each opcode: inline code for moves, constants, globals, numbers, branches,
 //! calls and returns; everything else runs tier 0's implementation through `jit_step`.
 
-use inkwell::values::BasicMetadataValueEnum;
+use inkwell::values::{BasicMetadataValueEnum, BasicValue};
 use inkwell::IntPredicate;
 
 use super::numeric::Operand;
@@ -117,6 +117,15 @@ impl<'ctx> Lower<'_, 'ctx> {
                 self.set(dst, self.word(tag::BOOL, payload))?;
                 self.next(pc)
             }
+            Op::Loop { target }
+                if super::plan::loop_calls_helpers(self.proto, pc, target as usize) =>
+            {
+                self.heap_poll(pc)?;
+                self.b
+                    .build_unconditional_branch(self.blocks[target as usize])
+                    .map_err(err)?;
+                Ok(())
+            }
             Op::Jump { target } | Op::Loop { target } => {
                 self.b
                     .build_unconditional_branch(self.blocks[target as usize])
@@ -158,6 +167,44 @@ impl<'ctx> Lower<'_, 'ctx> {
             Op::TryUnwrap { src, .. } => self.try_unwrap(pc, src),
             _ => self.step(pc),
         }
+    }
+
+    /// At the back-edge `pc` of a loop that may allocate: once the heap has passed its
+    /// limit, tier 0 runs the back-edge, which raises the error.
+    fn heap_poll(&self, pc: usize) -> Result<(), String> {
+        let (used, limit) = ruff_runtime::heap::counter_addresses();
+        let mut words = [used, limit].into_iter().map(|address| {
+            let ptr = self
+                .b
+                .build_int_to_ptr(
+                    self.i64t.const_int(address as u64, false),
+                    self.ptrt,
+                    "heap",
+                )
+                .map_err(err)?;
+            let load = self
+                .b
+                .build_load(self.i64t, ptr, "heap_word")
+                .map_err(err)?;
+            let instruction = load.as_instruction_value().ok_or("load")?;
+            instruction
+                .set_atomic_ordering(inkwell::AtomicOrdering::Monotonic)
+                .map_err(|e| e.to_string())?;
+            instruction.set_alignment(8).map_err(|e| e.to_string())?;
+            Ok::<_, String>(load.into_int_value())
+        });
+        let used = words.next().ok_or("used")??;
+        let limit = words.next().ok_or("limit")??;
+        let over = self
+            .b
+            .build_int_compare(IntPredicate::UGT, used, limit, "over_heap")
+            .map_err(err)?;
+        let polled = self.new_block("polled");
+        self.b
+            .build_conditional_branch(over, self.bail_block(pc)?, polled)
+            .map_err(err)?;
+        self.b.position_at_end(polled);
+        Ok(())
     }
 
     /// Code that runs once per call: control flow and calls, everything else in tier 0.

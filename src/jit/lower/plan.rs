@@ -138,6 +138,13 @@ fn runs_inline(proto: &Proto, pc: usize) -> bool {
     }
 }
 
+/// Whether the loop closed by the `Loop` at `pc` may allocate: it runs an instruction
+/// through a helper. Only such loops check the heap limit at their back-edge (a loop of
+/// inline code allocates nothing).
+pub(super) fn loop_calls_helpers(proto: &Proto, pc: usize, target: usize) -> bool {
+    !(target..=pc).all(|at| runs_inline(proto, at))
+}
+
 /// Which instructions get fast inline code: in a function with loops, in the top-level
 /// code and in very long functions, those inside a loop (the rest runs once per call,
 /// and tier 0's code through `jit_step` keeps the function small, which matters for
