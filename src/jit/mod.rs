@@ -60,6 +60,11 @@ impl Default for Settings {
 /// How often one function may be compiled again after its guards failed.
 pub const MAX_RECOMPILES: u8 = 4;
 
+/// Functions longer than this (in bytecode instructions) stay in tier 0: LLVM's time and
+/// memory grow faster than the code, and a generated program's huge top level would
+/// stall the run compiling code that runs once.
+pub const MAX_COMPILED_INSTRUCTIONS: usize = 2000;
+
 /// What tier 1 did during a run.
 #[derive(Debug, Default, Clone)]
 pub struct Stats {
@@ -148,7 +153,9 @@ impl Tier {
         if self.blocked[index] || self.settings.mode == Mode::Off {
             return false;
         }
-        if self.compiles[index] > MAX_RECOMPILES {
+        if self.compiles[index] > MAX_RECOMPILES
+            || program.protos[index].code.len() > MAX_COMPILED_INSTRUCTIONS
+        {
             self.blocked[index] = true;
             return false;
         }

@@ -158,7 +158,7 @@ impl<'s, 'p> Lexer<'s, 'p> {
         }
         let start = self.pos;
         self.bump();
-        Err(self.error_at(start, format!("Invalid character: {c}")))
+        Err(self.error_at(start, format!("Invalid character: {}", shown_char(c))))
     }
 
     /// `digits` or `digits.digits`; a letter, digit or `_` right after is malformed.
@@ -323,3 +323,13 @@ fn unterminated_string(open: usize) -> ParseError {
 fn is_word_char(c: char) -> bool {
     c.is_alphanumeric() || c == '_'
 }
+/// A character as an error message shows it: itself, or `U+XXXX` when it would not be
+/// visible (control characters, spaces other than the ones Ruff allows).
+fn shown_char(c: char) -> String {
+    if c.is_control() || c.is_whitespace() {
+        format!("U+{:04X}", c as u32)
+    } else {
+        c.to_string()
+    }
+}
+
