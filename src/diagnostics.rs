@@ -106,9 +106,16 @@ mod tests {
         let shown = end.lines().nth(2).unwrap();
         assert_eq!(shown, format!("1 | ...{}+", "1".repeat(119)));
         let caret = end.lines().nth(3).unwrap();
-        assert_eq!(caret.len(), shown.len() + 1, "the caret one past the last character");
+        assert_eq!(
+            caret.len(),
+            shown.len() + 1,
+            "the caret one past the last character"
+        );
         let start = src.render("Parse Error: x", 0);
-        assert_eq!(start.lines().nth(2).unwrap(), format!("1 | x := {}...", "1".repeat(115)));
+        assert_eq!(
+            start.lines().nth(2).unwrap(),
+            format!("1 | x := {}...", "1".repeat(115))
+        );
         assert_eq!(start.lines().nth(3).unwrap(), "  | ^");
     }
 
@@ -116,7 +123,10 @@ mod tests {
     fn control_characters_are_shown_replaced() {
         let src = SourceFile::new("nul.ruff", "print(1)\0print(2)\n");
         let report = src.render("Parse Error: Invalid character: U+0000", 8);
-        assert!(report.contains("1 | print(1)\u{fffd}print(2)\n"), "{report}");
+        assert!(
+            report.contains("1 | print(1)\u{fffd}print(2)\n"),
+            "{report}"
+        );
         assert!(report.ends_with("  |         ^\n"), "{report}");
     }
 }

@@ -332,4 +332,3 @@ fn shown_char(c: char) -> String {
         c.to_string()
     }
 }
-

@@ -51,7 +51,11 @@ fn run(src: &str) -> (String, Outcome) {
 
 /// Runs a program that must finish normally; returns its output.
 fn output(src: &str) -> String {
-    match run(src) {
+    output_with(src, Options::default())
+}
+
+fn output_with(src: &str, options: Options) -> String {
+    match run_with(src, options) {
         (out, Outcome::Finished) => out,
         (out, other) => panic!("expected to finish, got {other:?} after output {out:?}"),
     }
@@ -681,4 +685,50 @@ fn top_level_let_cannot_be_reassigned() {
     assert_eq!(out, "1\n");
     assert_eq!(e.message, "Cannot reassign immutable let binding: x");
     assert_eq!(e.line, 3);
+}
+
+// ---- limits: the step budget and the native stack
+
+fn budgeted(steps: u64) -> Options {
+    Options {
+        step_budget: Some(steps),
+        ..Options::default()
+    }
+}
+
+#[test]
+fn the_step_budget_ends_endless_loops_and_loop_free_recursion() {
+    let (out, e) = error_with("print(\"start\")\nwhile true { }\n", budgeted(1000));
+    assert_eq!(
+        (out.as_str(), e.message.as_str()),
+        ("start\n", "Step budget of 1000 exhausted")
+    );
+    let fan_out = "func f(n) { if n > 0 { return f(n - 1) + f(n - 1) } return 1 }\nprint(f(60))\n";
+    assert_eq!(
+        error_with(fan_out, budgeted(5000)).1.message,
+        "Step budget of 5000 exhausted"
+    );
+    // Catching the error does not buy more steps: the next back-edge fails again.
+    let stubborn = "while true { try { while true { } } except e { print(e.message) } }\n";
+    let (out, e) = error_with(stubborn, budgeted(100));
+    assert_eq!(out, "Step budget of 100 exhausted\n");
+    assert_eq!(e.message, "Step budget of 100 exhausted");
+    assert_eq!(
+        output_with("for i in range(10) { print(i) }", budgeted(100)),
+        "0\n1\n2\n3\n4\n5\n6\n7\n8\n9\n"
+    );
+}
+
+#[test]
+fn callbacks_nested_past_the_native_stack_raise_instead_of_overflowing() {
+    let options = Options {
+        native_stack: 256 << 10,
+        ..Options::default()
+    };
+    let program = "func f(n) {\n    if n == 0 { return 0 }\n    return map([n], func(x) { return f(x - 1) })[0] + 1\n}\n\
+                   try { f(5000) } except e { print(e.message) }\nprint(f(3))\n";
+    assert_eq!(
+        output_with(program, options),
+        "Native stack exhausted while calling <lambda> (callbacks nested too deeply)\n3\n"
+    );
 }
