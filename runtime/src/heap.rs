@@ -109,7 +109,7 @@ fn out_of_memory<T>() -> RtResult<T> {
 /// `bytes` as the largest whole unit: `4 GiB`, `512 MiB`, `64 KiB` or `1000 bytes`.
 pub fn describe(bytes: usize) -> String {
     for (shift, unit) in [(30, "GiB"), (20, "MiB"), (10, "KiB")] {
-        if bytes >= 1 << shift && bytes % (1 << shift) == 0 {
+        if bytes >= 1 << shift && bytes.is_multiple_of(1 << shift) {
             return format!("{} {unit}", bytes >> shift);
         }
     }
