@@ -24,6 +24,9 @@ pub struct VMContext {
     pub depth: usize,
     /// Most calls that may be active at once.
     pub depth_limit: usize,
+    /// Native stack addresses below this are kept for native code; compiled code stops
+    /// calling compiled code directly there (tier 0 runs those calls without native stack).
+    pub stack_floor: usize,
     /// Per call depth: (function, base) of the compiled call at that depth. Compiled calls
     /// get a VM frame only when something needs one; the entries say what it would be.
     pub chain: *mut [u64; 2],
@@ -49,6 +52,7 @@ pub mod offsets {
     pub const REGS_LEN: usize = std::mem::offset_of!(super::VMContext, regs_len);
     pub const DEPTH: usize = std::mem::offset_of!(super::VMContext, depth);
     pub const DEPTH_LIMIT: usize = std::mem::offset_of!(super::VMContext, depth_limit);
+    pub const STACK_FLOOR: usize = std::mem::offset_of!(super::VMContext, stack_floor);
     pub const CHAIN: usize = std::mem::offset_of!(super::VMContext, chain);
     pub const MATERIALIZED: usize = std::mem::offset_of!(super::VMContext, materialized);
     pub const CODE: usize = std::mem::offset_of!(super::VMContext, code);
@@ -67,6 +71,7 @@ impl VMContext {
             regs_len: 0,
             depth: 0,
             depth_limit: 0,
+            stack_floor: 0,
             chain: std::ptr::null_mut(),
             materialized: 0,
             code: std::ptr::null(),

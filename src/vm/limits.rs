@@ -35,7 +35,7 @@ impl Vm {
     /// Whether less native stack than a nested run needs is left. Tier 0 then runs calls
     /// itself (its calls use no native stack) and nested calls from native code fail.
     pub(super) fn native_stack_low(&self) -> bool {
-        stack_position() < self.stack_floor
+        stack_position() < self.ctx.stack_floor
     }
 
     /// Before native code (a builtin's callback, an operator method) calls `name`.
@@ -50,7 +50,7 @@ impl Vm {
 
     /// Records where the native stack ends for this run: `native_stack` bytes below here.
     pub(super) fn mark_native_stack(&mut self) {
-        self.stack_floor = stack_position().saturating_sub(self.options.native_stack);
+        self.ctx.stack_floor = stack_position().saturating_sub(self.options.native_stack);
     }
 }
 

@@ -139,8 +139,6 @@ pub struct Vm {
     chain: Vec<[u64; 2]>,
     /// What is left of the step budget (`u64::MAX` when there is none).
     steps_left: u64,
-    /// Native stack addresses below this are the reserve nested runs must not enter.
-    stack_floor: usize,
 }
 
 impl Vm {
@@ -187,7 +185,6 @@ impl Vm {
             caught: None,
             location_override: None,
             steps_left: options.step_budget.unwrap_or(u64::MAX),
-            stack_floor: 0,
             options,
         })
     }

@@ -139,6 +139,10 @@ impl<'ctx> Lower<'_, 'ctx> {
             )
             .map_err(err)?;
         let direct = self.b.build_and(compiled, fits, "direct").map_err(err)?;
+        let direct = self
+            .b
+            .build_and(direct, self.stack_room()?, "direct")
+            .map_err(err)?;
         let native = self.new_block("call_native");
         self.b
             .build_conditional_branch(direct, native, general)
@@ -183,7 +187,9 @@ impl<'ctx> Lower<'_, 'ctx> {
             .map_err(err)?;
         let recursive = self.new_block("recursive");
         let same = if argc == self.proto.arity {
-            same
+            self.b
+                .build_and(same, self.stack_room()?, "self_room")
+                .map_err(err)?
         } else {
             self.llvm.bool_type().const_zero()
         };
@@ -195,6 +201,20 @@ impl<'ctx> Lower<'_, 'ctx> {
         self.after_direct_call(status, pc, base)?;
         self.b.position_at_end(general);
         self.get_global(load_pc, base, g)
+    }
+
+    /// Whether this frame is above the native stack's floor: only then may it call
+    /// compiled code directly (below, calls go through tier 0, which needs no stack).
+    fn stack_room(&self) -> Result<inkwell::values::IntValue<'ctx>, String> {
+        let probe = self.stack_probe.ok_or("no stack probe")?;
+        let here = self
+            .b
+            .build_ptr_to_int(probe, self.i64t, "stack_here")
+            .map_err(err)?;
+        let floor = self.load_i64(self.field(offsets::STACK_FLOOR)?, "stack_floor")?;
+        self.b
+            .build_int_compare(IntPredicate::UGE, here, floor, "stack_room")
+            .map_err(err)
     }
 
     /// The function index of the closure `callee` (a `FUNC` value).

@@ -67,6 +67,8 @@ struct Lower<'a, 'ctx> {
     pending_callee: std::cell::Cell<Option<(Reg, u32, usize)>>,
     /// Cached start of the register stack (re-read after anything that may move it).
     regs: Option<PointerValue<'ctx>>,
+    /// A byte in this call's native frame: its address tells how much stack is left.
+    stack_probe: Option<PointerValue<'ctx>>,
     /// The shared way out for errors, failed guards and callees that left for tier 0,
     /// with the stopping pc and the `abi::LEAVE_*` kind as phis.
     exit: Option<Exit<'ctx>>,
@@ -155,6 +157,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             depth: depth.expect("compiled functions take the depth fourth"),
             pending_callee: std::cell::Cell::new(None),
             regs: None,
+            stack_probe: None,
             exit: None,
             cache: vec![None; proto.num_regs as usize],
             blocks: Vec::new(),
@@ -193,6 +196,11 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             self.blocks.push(block);
         }
         self.regs = Some(self.b.build_alloca(self.ptrt, "regs").map_err(err)?);
+        self.stack_probe = Some(
+            self.b
+                .build_alloca(self.llvm.i8_type(), "stack_probe")
+                .map_err(err)?,
+        );
         for r in plan::cached_registers(self.proto) {
             let tag = self
                 .b
