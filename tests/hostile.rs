@@ -273,6 +273,24 @@ fn growth_past_the_heap_limit_is_a_catchable_error() {
 }
 
 #[test]
+fn loops_that_only_continue_still_reach_the_heap_limit() {
+    // Found by the run_tier0 fuzzer: `continue` jumped back without a back-edge check.
+    let program =
+        "mut s := \"\"\nwhile true {\n    s := s + \"xxxxxxxxxxxxxxxx\"\n    continue\n}\n";
+    run_both_tiers(
+        "continue.ruff",
+        program,
+        &["--max-heap", "64M"],
+        (
+            "",
+            "Runtime Error: Out of memory: heap limit of 64 MiB exceeded\n  --> continue.ruff:4:5\n\
+             4 |     continue\n  |     ^\n",
+            4,
+        ),
+    );
+}
+
+#[test]
 fn the_heap_limit_comes_from_the_environment_too_and_is_validated() {
     let dir = scratch("env");
     std::fs::write(

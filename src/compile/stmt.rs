@@ -95,7 +95,9 @@ impl Compiler {
                 }
             }
             StmtKind::Continue => {
-                let at = self.func().emit(Op::Jump { target: 0 });
+                // A back-edge like the loop's own: it counts towards hotness and polls
+                // the limits (an endless loop of `continue`s must end at them too).
+                let at = self.func().emit(Op::Loop { target: 0 });
                 if let Some(l) = self.func().loops.last_mut() {
                     l.continues.push(at);
                 }

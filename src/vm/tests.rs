@@ -703,6 +703,11 @@ fn the_step_budget_ends_endless_loops_and_loop_free_recursion() {
         (out.as_str(), e.message.as_str()),
         ("start\n", "Step budget of 1000 exhausted")
     );
+    // Found by the run_tier0 fuzzer: a `continue` is a back-edge too.
+    let (_, e) = error_with("while true { continue }\n", budgeted(1000));
+    assert_eq!(e.message, "Step budget of 1000 exhausted");
+    let (_, e) = error_with("for i in range(1000000000) { continue }\n", budgeted(1000));
+    assert_eq!(e.message, "Step budget of 1000 exhausted");
     let fan_out = "func f(n) { if n > 0 { return f(n - 1) + f(n - 1) } return 1 }\nprint(f(60))\n";
     assert_eq!(
         error_with(fan_out, budgeted(5000)).1.message,
