@@ -13,7 +13,10 @@
 //! kind mid-loop and functions called with ints, then floats, then strings (guards and
 //! deoptimization), hot loops that overflow or divide by zero part-way (errors from
 //! compiled loops, on-stack replacement), closures updating captured variables, struct
-//! methods that write back their receiver, `?` on results and deep recursion.
+//! methods that write back their receiver, `?` on results and deep recursion. Most
+//! top-level statements are wrapped in a function called once (a "section"), so the code
+//! is exercised both as top-level code (globals) and as function code (locals), and a
+//! deoptimization recompiles a small function rather than the whole top level.
 
 use arbitrary::{Result, Unstructured};
 
@@ -25,9 +28,9 @@ const FUNCTION_WORK: u64 = 400;
 const MAX_BLOCKS: u32 = 3;
 /// Deepest nesting of sub-expressions.
 const MAX_EXPR_DEPTH: u32 = 3;
-/// Most top-level statements (each may be a whole template). Tier 1 compiles the top
-/// level as one function, again after each deoptimization, and LLVM's time grows with
-/// its size: small programs keep the fuzzer at several runs per second.
+/// Most top-level statements (each may be a whole template). Tier 1 compiles every
+/// function of a program, at a few milliseconds per bytecode instruction, and again after
+/// deoptimizations: small programs keep a run (three of them) near a second.
 const MAX_TOP_STATEMENTS: u32 = 10;
 /// Most generated helper functions.
 const MAX_FUNCTIONS: u32 = 3;
@@ -53,6 +56,9 @@ const FLOATS: &[&str] = &[
     "(-2.5)",
     "0.3",
     "100000000000000000000.0",
+    // Infinity and NaN (NaN equals nothing, not even itself).
+    "pow(10.0, 400)",
+    "(pow(10.0, 400) - pow(10.0, 400))",
 ];
 const STRINGS: &[&str] = &[
     "",
@@ -263,8 +269,8 @@ impl Generator<'_, '_> {
         }
     }
 
-    /// Whether `times` more executions of something costing `cost` fit the budget; if
-    /// so they are counted.
+    /// Whether something costing `cost` each time, run as often as the enclosing loops
+    /// repeat, still fits the budget; if so it is counted.
     fn afford(&mut self, cost: u64) -> bool {
         let total = self.unit.spent + self.unit.repeat.saturating_mul(cost);
         if total > self.unit.budget {
@@ -545,8 +551,15 @@ impl Generator<'_, '_> {
         Ok(match self.u.int_in_range(0..=7)? {
             0 | 1 => {
                 let op = self.pick(&["<", "<=", ">", ">=", "==", "!="])?;
-                let kind = *self.pick(&[Kind::Int, Kind::Int, Kind::Float, Kind::Str])?;
-                format!("({} {op} {})", self.expr(kind, d)?, self.expr(kind, d)?)
+                let (left, right) = *self.pick(&[
+                    (Kind::Int, Kind::Int),
+                    (Kind::Int, Kind::Int),
+                    (Kind::Float, Kind::Float),
+                    (Kind::Int, Kind::Float),
+                    (Kind::Float, Kind::Int),
+                    (Kind::Str, Kind::Str),
+                ])?;
+                format!("({} {op} {})", self.expr(left, d)?, self.expr(right, d)?)
             }
             2 => {
                 let op = self.pick(&["==", "!="])?;

@@ -258,9 +258,7 @@ impl Vm {
                         tri!(result);
                     }
 
-                    Op::NewCell { dst } => {
-                        reg!(dst) = Value::Cell(Rc::new(std::cell::RefCell::new(Value::Undef)))
-                    }
+                    Op::NewCell { dst } => reg!(dst) = self.cells.make(),
                     Op::GetCell { dst, cell } => {
                         let value = match &reg!(cell) {
                             Value::Cell(c) => c.borrow().clone(),

@@ -7,6 +7,7 @@
 
 mod build;
 mod call;
+mod cells;
 mod error;
 mod exec;
 mod fast;
@@ -139,6 +140,8 @@ pub struct Vm {
     chain: Vec<[u64; 2]>,
     /// What is left of the step budget (`u64::MAX` when there is none).
     steps_left: u64,
+    /// Cells of assignable captured variables, emptied at the end to free cycles.
+    cells: cells::Cells,
 }
 
 impl Vm {
@@ -185,6 +188,7 @@ impl Vm {
             caught: None,
             location_override: None,
             steps_left: options.step_budget.unwrap_or(u64::MAX),
+            cells: cells::Cells::default(),
             options,
         })
     }
@@ -221,13 +225,24 @@ impl Vm {
     }
 
     /// Ends the VM (and everything it holds), handing back its streams.
-    pub fn into_io(self) -> Io {
-        self.io
+    pub fn into_io(mut self) -> Io {
+        let closed = Io {
+            stdout: Box::new(std::io::sink()),
+            stderr: Box::new(std::io::sink()),
+            stdin: Box::new(std::io::empty()),
+        };
+        std::mem::replace(&mut self.io, closed)
     }
 
     /// What tier 1 did so far.
     pub fn jit_stats(&self) -> &crate::jit::Stats {
         &self.tier.stats
+    }
+}
+
+impl Drop for Vm {
+    fn drop(&mut self) {
+        self.cells.break_cycles();
     }
 }
 
