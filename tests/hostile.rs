@@ -204,6 +204,29 @@ fn callbacks_nested_past_the_native_stack_fail_cleanly() {
 }
 
 #[test]
+fn functions_too_long_for_tier_1_stay_in_the_interpreter() {
+    // 700 statements of three instructions each: past `jit::MAX_COMPILED_INSTRUCTIONS`.
+    let body = "    x := x * 3 % 1000 + 1\n".repeat(700);
+    let program = format!("func long(x) {{\n{body}    return x\n}}\nprint(long(1))\n");
+    let off = run("long.ruff", program.as_bytes(), &["--jit=off"]);
+    let eager = run(
+        "long.ruff",
+        program.as_bytes(),
+        &["--jit=eager", "--jit-stats"],
+    );
+    assert_eq!(off.code, Some(0), "{off:?}");
+    assert_eq!(eager.stdout, off.stdout);
+    // Only the top level is compiled.
+    assert!(
+        eager
+            .stderr
+            .starts_with("jit: 1 functions compiled (0 failed)"),
+        "{}",
+        eager.stderr
+    );
+}
+
+#[test]
 fn shifts_outside_0_to_63_are_errors() {
     run_both_tiers(
         "shift.ruff",
