@@ -38,8 +38,8 @@ fuzz_target!(|data: &[u8]| {
     }
     let options = Options {
         step_budget: Some(STEP_BUDGET),
-        // The limit counts the whole process's live bytes, including what earlier runs
-        // leaked (Rc cycles), so it is set relative to them.
+        // The limit counts the whole process's live bytes, the fuzzer's own (corpus,
+        // coverage data) included, so it is set relative to what is live now.
         max_heap: ruff_runtime::heap::used() + RUN_HEAP,
         ..Options::default()
     };
