@@ -18,15 +18,25 @@ pub fn equal_strict(a: &Value, b: &Value) -> bool {
     equal_with(a, b, false)
 }
 
+/// Compares with an explicit work list rather than recursion: values nest as deep as a
+/// program likes (`a := [a]` in a loop), and the native stack must not be the limit.
 fn equal_with(a: &Value, b: &Value, mixed_numbers: bool) -> bool {
-    let eq = |x: &Value, y: &Value| equal_with(x, y, mixed_numbers);
-    let seq_eq = |x: &mut dyn Iterator<Item = &Value>, y: &mut dyn Iterator<Item = &Value>| loop {
-        match (x.next(), y.next()) {
-            (None, None) => return true,
-            (Some(p), Some(q)) if eq(p, q) => continue,
-            _ => return false,
+    let mut pending: Vec<(&Value, &Value)> = vec![(a, b)];
+    while let Some((a, b)) = pending.pop() {
+        if !shallow_equal(a, b, mixed_numbers, &mut pending) {
+            return false;
         }
-    };
+    }
+    true
+}
+
+/// Compares `a` and `b` except for their elements, which it adds to `pending`.
+fn shallow_equal<'a>(
+    a: &'a Value,
+    b: &'a Value,
+    mixed_numbers: bool,
+    pending: &mut Vec<(&'a Value, &'a Value)>,
+) -> bool {
     match (a, b) {
         (Value::Null | Value::Undef, Value::Null | Value::Undef) => true,
         (Value::Bool(x), Value::Bool(y)) => x == y,
@@ -40,39 +50,50 @@ fn equal_with(a: &Value, b: &Value, mixed_numbers: bool) -> bool {
         | (Value::Set(x), Value::Set(y))
         | (Value::Stack(x), Value::Stack(y)) => {
             // No identity shortcut: a shared array holding NaN is not equal to itself.
-            x.len() == y.len() && seq_eq(&mut x.iter(), &mut y.iter())
+            pending.extend(x.iter().zip(y.iter()));
+            x.len() == y.len()
         }
         (Value::Queue(x), Value::Queue(y)) => {
-            x.len() == y.len() && seq_eq(&mut x.iter(), &mut y.iter())
+            pending.extend(x.iter().zip(y.iter()));
+            x.len() == y.len()
         }
         (Value::Dict(x), Value::Dict(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .zip(y.iter())
-                    .all(|((kx, vx), (ky, vy))| kx == ky && eq(vx, vy))
+            pending.extend(x.values().zip(y.values()));
+            x.len() == y.len() && x.keys().zip(y.keys()).all(|(kx, ky)| kx == ky)
         }
         (Value::Struct(x), Value::Struct(y)) => {
             x.name == y.name
                 && x.fields.len() == y.fields.len()
-                && x.fields
-                    .iter()
-                    .all(|(name, vx)| y.get(name).is_some_and(|vy| eq(vx, vy)))
+                && x.fields.iter().all(|(name, vx)| match y.get(name) {
+                    Some(vy) => {
+                        pending.push((vx, vy));
+                        true
+                    }
+                    None => false,
+                })
         }
         (Value::Func(x), Value::Func(y)) => Rc::ptr_eq(x, y),
         (Value::Native(x), Value::Native(y)) => x == y,
         (Value::Ok(x), Value::Ok(y))
         | (Value::Err(x), Value::Err(y))
-        | (Value::Some(x), Value::Some(y)) => eq(x, y),
+        | (Value::Some(x), Value::Some(y)) => {
+            pending.push((x, y));
+            true
+        }
         (Value::None, Value::None) => true,
         (Value::Enum(x), Value::Enum(y)) => {
             x.enum_name == y.enum_name
                 && x.variant == y.variant
                 && match (&x.payload, &y.payload) {
                     (None, None) => true,
-                    (Some(p), Some(q)) => eq(p, q),
+                    (Some(p), Some(q)) => {
+                        pending.push((p, q));
+                        true
+                    }
                     _ => false,
                 }
         }
+        // Cells (internal, never nested in one another) hold one value each.
         (Value::Cell(x), _) => equal_with(&x.borrow(), b, mixed_numbers),
         (_, Value::Cell(y)) => equal_with(a, &y.borrow(), mixed_numbers),
         _ => false,
