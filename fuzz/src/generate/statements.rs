@@ -274,7 +274,9 @@ impl Generator<'_, '_> {
         Ok(())
     }
 
-    fn try_statement(&mut self) -> Result<()> {
+    /// Writes `try { … } except e {` with a generated body and returns the error's name;
+    /// the caller writes the handler and closes it.
+    pub(super) fn try_except(&mut self) -> Result<String> {
         self.open("try");
         self.unit.tries += 1;
         let body = self.block(3);
@@ -282,6 +284,11 @@ impl Generator<'_, '_> {
         body?;
         let err = self.fresh("e");
         self.reopen(&format!("except {err}"));
+        Ok(err)
+    }
+
+    fn try_statement(&mut self) -> Result<()> {
+        let err = self.try_except()?;
         let report = match self.u.int_in_range(0..=3)? {
             0 => format!("print(\"caught\", {err}.message)"),
             1 => format!("print(\"caught\", {err}.message, {err}.line)"),

@@ -24,13 +24,7 @@ impl Generator<'_, '_> {
             10 => self.destructure(),
             11 | 12 => {
                 // A section in a `try`, so an error in it does not end the program.
-                self.open("try");
-                self.unit.tries += 1;
-                let body = self.block(3);
-                self.unit.tries -= 1;
-                body?;
-                let err = self.fresh("e");
-                self.reopen(&format!("except {err}"));
+                let err = self.try_except()?;
                 self.line(&format!(
                     "print(\"section failed:\", {err}.message, {err}.line)"
                 ));
