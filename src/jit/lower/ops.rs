@@ -117,16 +117,12 @@ impl<'ctx> Lower<'_, 'ctx> {
                 self.set(dst, self.word(tag::BOOL, payload))?;
                 self.next(pc)
             }
-            Op::Loop { target }
-                if super::plan::loop_calls_helpers(self.proto, pc, target as usize) =>
-            {
-                self.heap_poll(pc)?;
-                self.b
-                    .build_unconditional_branch(self.blocks[target as usize])
-                    .map_err(err)?;
-                Ok(())
-            }
             Op::Jump { target } | Op::Loop { target } => {
+                if matches!(op, Op::Loop { .. })
+                    && super::plan::loop_calls_helpers(self.proto, pc, target as usize)
+                {
+                    self.heap_poll(pc)?;
+                }
                 self.b
                     .build_unconditional_branch(self.blocks[target as usize])
                     .map_err(err)?;
@@ -173,28 +169,8 @@ impl<'ctx> Lower<'_, 'ctx> {
     /// limit, tier 0 runs the back-edge, which raises the error.
     fn heap_poll(&self, pc: usize) -> Result<(), String> {
         let (used, limit) = ruff_runtime::heap::counter_addresses();
-        let mut words = [used, limit].into_iter().map(|address| {
-            let ptr = self
-                .b
-                .build_int_to_ptr(
-                    self.i64t.const_int(address as u64, false),
-                    self.ptrt,
-                    "heap",
-                )
-                .map_err(err)?;
-            let load = self
-                .b
-                .build_load(self.i64t, ptr, "heap_word")
-                .map_err(err)?;
-            let instruction = load.as_instruction_value().ok_or("load")?;
-            instruction
-                .set_atomic_ordering(inkwell::AtomicOrdering::Monotonic)
-                .map_err(|e| e.to_string())?;
-            instruction.set_alignment(8).map_err(|e| e.to_string())?;
-            Ok::<_, String>(load.into_int_value())
-        });
-        let used = words.next().ok_or("used")??;
-        let limit = words.next().ok_or("limit")??;
+        let used = self.load_counter(used)?;
+        let limit = self.load_counter(limit)?;
         let over = self
             .b
             .build_int_compare(IntPredicate::UGT, used, limit, "over_heap")
@@ -205,6 +181,28 @@ impl<'ctx> Lower<'_, 'ctx> {
             .map_err(err)?;
         self.b.position_at_end(polled);
         Ok(())
+    }
+
+    /// The `usize` counter at `address` (an atomic of this process), read monotonically.
+    fn load_counter(&self, address: usize) -> Result<inkwell::values::IntValue<'ctx>, String> {
+        let ptr = self
+            .b
+            .build_int_to_ptr(
+                self.i64t.const_int(address as u64, false),
+                self.ptrt,
+                "heap",
+            )
+            .map_err(err)?;
+        let load = self
+            .b
+            .build_load(self.i64t, ptr, "heap_word")
+            .map_err(err)?;
+        let instruction = load.as_instruction_value().ok_or("load")?;
+        instruction
+            .set_atomic_ordering(inkwell::AtomicOrdering::Monotonic)
+            .map_err(|e| e.to_string())?;
+        instruction.set_alignment(8).map_err(|e| e.to_string())?;
+        Ok(load.into_int_value())
     }
 
     /// Code that runs once per call: control flow and calls, everything else in tier 0.

@@ -75,7 +75,7 @@ pub(super) fn cached_registers(proto: &Proto) -> Vec<Reg> {
             let body = target as usize..=pc;
             // A loop that calls helpers would write the cache back and re-read it at
             // every call: not worth it (and it makes big functions slow to compile).
-            if body.clone().all(|at| runs_inline(proto, at)) {
+            if !loop_calls_helpers(proto, pc, target as usize) {
                 for inner in &proto.code[body] {
                     inline_registers(inner).into_iter().for_each(&mut mark);
                 }
