@@ -8,6 +8,9 @@
 //! - What tier 1 makes of the benchmarks with real feedback (from a run): `loop.ruff`'s
 //!   hot loop calls no runtime helper, and `fib` adds with `llvm.sadd.with.overflow` and
 //!   calls itself directly, with no `jit_step` fallback.
+//! - How the lowering keeps functions small: calls of builtins get no direct-call code,
+//!   and code outside a loop whose registers are cached works on the stack, so its
+//!   helper calls write back and re-read nothing.
 
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
@@ -503,4 +506,83 @@ fn loop_finder_sees_calls_on_the_cycle_only() {
     assert!(loop_through("out x", &succ, &mut cache).is_empty());
     let body = &blocks[2].1;
     assert_eq!(helper_calls(body).len(), 1);
+}
+
+/// Whether an IR line reads or writes a register's cache slot (the allocas `%tN`, `%pN`).
+fn uses_cache_slot(line: &str) -> bool {
+    line.split("ptr %").skip(1).any(|rest| {
+        let mut chars = rest.chars();
+        matches!(chars.next(), Some('t' | 'p')) && chars.next().is_some_and(|c| c.is_ascii_digit())
+    })
+}
+
+/// The unoptimized IR of function `name` in program text `source`.
+fn lowered(source: &str, name: &str) -> String {
+    ruff_ok(&["dump", "-", "--emit=llvm-ir", "--function", name], source)
+}
+
+#[test]
+fn builtin_calls_get_no_direct_call_code() {
+    let source = "func g(v) { return v + 1 }\n\
+                  func h(x) {\n    print(x)\n    print(len(\"ab\"), x)\n    return g(x)\n}\n\
+                  print(h(1))\n";
+    let ir = lowered(source, "h");
+    let vm_calls = ir.matches("call i32 @jit_call(").count();
+    let direct_calls = ir
+        .lines()
+        .filter(|l| l.contains(" = call { i64, i64 } %"))
+        .count();
+    // print, len, print, and g's way through the VM; only g may be compiled code.
+    assert_eq!(vm_calls, 4, "calls through the VM:\n{ir}");
+    assert_eq!(direct_calls, 1, "direct calls of compiled code:\n{ir}");
+}
+
+#[test]
+fn code_outside_a_cached_loop_leaves_the_cache_alone() {
+    let source = "func h(n) {\n    mut total := 0\n    mut i := 0\n\
+                  while i < n {\n        total := total + i * 2\n        i += 1\n    }\n\
+                  print(total)\n    print(i, n)\n    print(total + 1)\n    return total\n}\n\
+                  print(h(10))\n";
+    let ir = lowered(source, "h");
+    let blocks = blocks(&ir);
+    let loop_pcs: HashSet<usize> = {
+        let bytecode = ruff_ok(&["dump", "-", "--emit=bytecode"], source);
+        let h = bytecode
+            .split("\n\n")
+            .find(|f| f.starts_with("function h "))
+            .expect("h's bytecode")
+            .to_string();
+        let back_edge = h
+            .lines()
+            .find_map(|l| {
+                let pc: usize = l.split_whitespace().next()?.parse().ok()?;
+                let target = l.split("Loop { target: ").nth(1)?.split(' ').next()?;
+                Some((target.parse::<usize>().ok()?, pc))
+            })
+            .expect("h has a loop");
+        (back_edge.0..=back_edge.1).collect()
+    };
+    let mut outside = 0;
+    for (label, lines) in &blocks {
+        let Some(pc) = label
+            .strip_prefix("pc")
+            .and_then(|n| n.parse::<usize>().ok())
+        else {
+            continue;
+        };
+        let touches: Vec<&String> = lines.iter().filter(|l| uses_cache_slot(l)).collect();
+        if loop_pcs.contains(&pc) {
+            continue;
+        }
+        outside += 1;
+        assert!(
+            touches.is_empty(),
+            "instruction {pc} is outside the loop but uses the cache: {touches:#?}\n{ir}"
+        );
+    }
+    assert!(outside >= 8, "too few instructions outside the loop:\n{ir}");
+    assert!(
+        ir.lines().any(uses_cache_slot),
+        "the loop's registers are not cached at all:\n{ir}"
+    );
 }

@@ -89,12 +89,15 @@ impl<'ctx> Lower<'_, 'ctx> {
             .map_err(err)?;
         let fail = self.exit_block(pc + 1)?;
         self.b
-            .build_conditional_branch(ok, self.blocks[pc + 1], fail)
+            .build_conditional_branch(ok, self.goto(pc + 1)?, fail)
             .map_err(err)?;
         Ok(())
     }
 
     pub(super) fn call_op(&self, pc: usize, base: Reg, argc: u16) -> Result<(), String> {
+        if self.builtin_calls.contains(&pc) {
+            return self.call_through_vm(pc, base, argc);
+        }
         if let Some((_, g, load_pc)) = self.pending_callee.take() {
             self.call_global(pc, base, argc, g, load_pc)?;
         }
@@ -156,10 +159,10 @@ impl<'ctx> Lower<'_, 'ctx> {
         self.after_direct_call(status, pc, base)
     }
 
-    /// A call of the function in global `g` whose load was deferred: a recursive call of
-    /// this (capture-free) function goes straight in without loading the closure at all,
-    /// since nothing would read it; any other callee is loaded into R[base] now and the
-    /// general call code follows.
+    /// A call through this function's own global `g`, whose load was deferred: a
+    /// recursive call of this (capture-free) function goes straight in without loading
+    /// the closure at all, since nothing would read it; any other callee is loaded into
+    /// R[base] now and the general call code follows.
     fn call_global(
         &self,
         pc: usize,
@@ -300,7 +303,7 @@ impl<'ctx> Lower<'_, 'ctx> {
         ];
         self.b.build_switch(status, resumed, &cases).map_err(err)?;
         self.b.position_at_end(ok);
-        if let Some((tag_slot, payload_slot)) = self.cache[base as usize] {
+        if let Some((tag_slot, payload_slot)) = self.cache_slot(base) {
             // The result, already in the stack, arrives in machine registers too. (Only
             // on success: otherwise that register is the callee's frame's closure slot.)
             let tag = self

@@ -8,10 +8,11 @@
 //! it. So at every helper call and every exit the VM's stack holds exactly what tier 0
 //! would have, and tier 0 can continue from there.
 //!
-//! `plan` decides what gets inline code and caching; `types` which register tags are
-//! known; `ops` lowers each opcode, `numeric` the guarded int/float fast paths, `calls`
-//! calls and returns.
+//! `plan` decides what gets inline code and caching; `cache` keeps track of where each
+//! register's value lives; `types` which register tags are known; `ops` lowers each
+//! opcode, `numeric` the guarded int/float fast paths, `calls` calls and returns.
 
+mod cache;
 mod calls;
 mod numeric;
 mod ops;
@@ -62,22 +63,30 @@ struct Lower<'a, 'ctx> {
     base: IntValue<'ctx>,
     /// Calls active below this one (its index in `VMContext::chain` and the VM frames).
     depth: IntValue<'ctx>,
-    /// A `GetGlobal` of a callee deferred to its `Call` (see `plan::fused_callees`): the
-    /// callee register, the global, and the `GetGlobal`'s pc.
+    /// A `GetGlobal` of this function's own global deferred to its `Call` (see
+    /// `plan::fused_callees`): the callee register, the global, and the `GetGlobal`'s pc.
     pending_callee: std::cell::Cell<Option<(Reg, u32, usize)>>,
     /// Cached start of the register stack (re-read after anything that may move it).
     regs: Option<PointerValue<'ctx>>,
     /// A byte in this call's native frame: its address tells how much stack is left.
     stack_probe: Option<PointerValue<'ctx>>,
-    /// The shared way out for errors, failed guards and callees that left for tier 0,
-    /// with the stopping pc and the `abi::LEAVE_*` kind as phis.
-    exit: Option<Exit<'ctx>>,
+    /// The ways out for errors, failed guards and callees that left for tier 0, one per
+    /// set of resident registers (which it writes back), with the stopping pc and the
+    /// `abi::LEAVE_*` kind as phis.
+    exits: std::cell::RefCell<Vec<Option<Exit<'ctx>>>>,
     /// Per register: its (tag, payload) cache slots, for registers inline code uses.
     cache: Vec<Option<(PointerValue<'ctx>, PointerValue<'ctx>)>>,
+    /// Where cached registers live in the cache (`plan::CachePlan`).
+    cache_plan: plan::CachePlan,
+    /// The set of `cache_plan` in force where code is being built (0 outside the
+    /// instructions: the prologue works on the stack).
+    resident: std::cell::Cell<usize>,
     /// The block of each instruction.
     blocks: Vec<BasicBlock<'ctx>>,
     /// `GetGlobal`s deferred to their call (`plan::fused_callees`).
     fused: std::collections::HashSet<usize>,
+    /// Calls of builtins, made through the VM (`plan::builtin_calls`).
+    builtin_calls: std::collections::HashSet<usize>,
     /// Register tags known before each instruction.
     types: types::Types,
     /// Instructions that get inline code (`plan::hot_instructions`).
@@ -140,6 +149,13 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         let depth = function.get_nth_param(3).map(|p| p.into_int_value());
         let proto = &program.protos[proto_index as usize];
         let hot = plan::hot_instructions(proto, proto_index == program.main);
+        // Top-level functions are bound to the global of their name; a call through
+        // that global may be a recursive call.
+        let own_global = program
+            .globals
+            .iter()
+            .position(|name| **name == *proto.name)
+            .map(|g| g as u32);
         Lower {
             llvm,
             module,
@@ -158,8 +174,10 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             pending_callee: std::cell::Cell::new(None),
             regs: None,
             stack_probe: None,
-            exit: None,
+            exits: std::cell::RefCell::new(Vec::new()),
             cache: vec![None; proto.num_regs as usize],
+            cache_plan: plan::register_cache(proto),
+            resident: std::cell::Cell::new(0),
             blocks: Vec::new(),
             types: types::Types::analyze(proto, Self::cleared_from(proto), &hot),
             hot,
@@ -167,11 +185,11 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             current_pc: std::cell::Cell::new(0),
             learned: std::cell::RefCell::new(Vec::new()),
             stale: std::cell::Cell::new(false),
-            fused: if proto.captures.is_empty() {
-                plan::fused_callees(proto)
-            } else {
-                Default::default()
+            fused: match own_global {
+                Some(g) if proto.captures.is_empty() => plan::fused_callees(proto, g),
+                _ => Default::default(),
             },
+            builtin_calls: plan::builtin_calls(proto, &plan::builtin_globals(program)),
         }
     }
 
@@ -201,7 +219,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
                 .build_alloca(self.llvm.i8_type(), "stack_probe")
                 .map_err(err)?,
         );
-        for r in plan::cached_registers(self.proto) {
+        for r in self.cache_plan.registers.clone() {
             let tag = self
                 .b
                 .build_alloca(self.i64t, &format!("t{r}"))
@@ -212,12 +230,13 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
                 .map_err(err)?;
             self.cache[r as usize] = Some((tag, payload));
         }
-        self.build_exit()?;
+        *self.exits.get_mut() = vec![None; self.cache_plan.sets.len()];
         self.b.position_at_end(entry);
         self.prologue()?;
         for pc in 0..self.proto.code.len() {
             self.b.position_at_end(self.blocks[pc]);
             self.current_pc.set(pc);
+            self.resident.set(self.cache_plan.resident[pc]);
             self.learned.borrow_mut().clear();
             self.stale.set(false);
             self.lower_op(pc)?;
@@ -281,21 +300,23 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         if let Some(from) = Self::cleared_from(self.proto) {
             self.clear_registers(from, entry_pc_is_zero(self)?)?;
         }
-        self.reload(0)?;
-        if let (Some((tag, payload)), None) = (
-            self.cache.first().copied().flatten(),
-            Self::cleared_from(self.proto),
-        ) {
-            // Loop-free functions are only entered at instruction 0, with their first
-            // argument also passed in machine registers (see `abi`).
-            if self.proto.arity > 0 && !self.proto.receiver {
-                let arg_tag = self.function.get_nth_param(4).ok_or("no argument tag")?;
-                let arg_payload = self
-                    .function
-                    .get_nth_param(5)
-                    .ok_or("no argument payload")?;
-                self.b.build_store(tag, arg_tag).map_err(err)?;
-                self.b.build_store(payload, arg_payload).map_err(err)?;
+        if self.write_through {
+            // Loop-free functions keep their cached registers in the cache everywhere, and
+            // are only entered at instruction 0, with their first argument also passed in
+            // machine registers (see `abi`).
+            let everywhere = self.cache_plan.resident.first().copied().unwrap_or(0);
+            self.resident.set(everywhere);
+            self.reload(0)?;
+            if let Some((tag, payload)) = self.cache_slot(0) {
+                if self.proto.arity > 0 && !self.proto.receiver {
+                    let arg_tag = self.function.get_nth_param(4).ok_or("no argument tag")?;
+                    let arg_payload = self
+                        .function
+                        .get_nth_param(5)
+                        .ok_or("no argument payload")?;
+                    self.b.build_store(tag, arg_tag).map_err(err)?;
+                    self.b.build_store(payload, arg_payload).map_err(err)?;
+                }
             }
         }
         let entry_pc = self
@@ -313,9 +334,8 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             cases.push((self.i32t.const_int(header as u64, false), check));
         }
         self.b.position_at_end(switch_block);
-        self.b
-            .build_switch(entry_pc, self.blocks[0], &cases)
-            .map_err(err)?;
+        let start = self.goto(0)?;
+        self.b.build_switch(entry_pc, start, &cases).map_err(err)?;
         Ok(())
     }
 
@@ -326,10 +346,7 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         self.b.position_at_end(entry);
         let refuse = self.leave_block(self.i32t.const_int(abi::LEAVE_OSR as u64, false), header)?;
         for (r, tag) in self.types.facts(header) {
-            let actual = match self.cache[r as usize] {
-                Some((tag_slot, _)) => self.load_i64(tag_slot, "t")?,
-                None => self.load_value(self.slot(r as i64)?)?.tag,
-            };
+            let actual = self.load_value(self.slot(r as i64)?)?.tag;
             let fits = if tag == types::SCALAR {
                 let heap = self.is_heap(actual)?;
                 self.b.build_not(heap, "fits").map_err(err)?
@@ -349,9 +366,8 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
                 .map_err(err)?;
             self.b.position_at_end(next);
         }
-        self.b
-            .build_unconditional_branch(self.blocks[header])
-            .map_err(err)?;
+        let into_loop = self.goto(header)?;
+        self.b.build_unconditional_branch(into_loop).map_err(err)?;
         Ok(entry)
     }
 
@@ -375,9 +391,15 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         Ok(())
     }
 
-    /// The shared exit: writes the cache back and lets `jit_leave` record where this call
-    /// stopped (materializing its frame); returns the status it gives.
-    fn build_exit(&mut self) -> Result<(), String> {
+    /// The shared exit for the registers resident here: writes them back and lets
+    /// `jit_leave` record where this call stopped (materializing its frame); returns the
+    /// status it gives. Made on first use, one per set of resident registers.
+    fn exit(&self) -> Result<Exit<'ctx>, String> {
+        let set = self.resident.get();
+        if let Some(exit) = self.exits.borrow().get(set).copied().flatten() {
+            return Ok(exit);
+        }
+        let here = self.b.get_insert_block();
         let block = self.new_block("leave");
         self.b.position_at_end(block);
         let guard = self.b.build_phi(self.i32t, "guard_pc").map_err(err)?;
@@ -397,13 +419,19 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             .build_int_z_extend(status, self.i64t, "status")
             .map_err(err)?;
         self.ret_pair(status, self.i64t.const_zero())?;
-        self.exit = Some(Exit {
+        let exit = Exit {
             block,
             guard,
             resume,
             kind,
-        });
-        Ok(())
+        };
+        if let Some(slot) = self.exits.borrow_mut().get_mut(set) {
+            *slot = Some(exit);
+        }
+        if let Some(here) = here {
+            self.b.position_at_end(here);
+        }
+        Ok(exit)
     }
 
     /// The depth callees of this call run at.
@@ -498,89 +526,6 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         self.b
             .build_store(payload_ptr, value.payload)
             .map_err(err)?;
-        Ok(())
-    }
-
-    /// Register `r`'s current value (its tag a constant where it is known).
-    fn get(&self, r: Reg) -> Result<Word2<'ctx>, String> {
-        let mut value = match self.cache[r as usize] {
-            Some((tag, payload)) => Word2 {
-                tag: self.load_i64(tag, "t")?,
-                payload: self.load_i64(payload, "p")?,
-            },
-            None => self.load_value(self.slot(r as i64)?)?,
-        };
-        match self.known_tag(r) {
-            Some(types::SCALAR) | None => {}
-            Some(tag) => value.tag = self.i64t.const_int(tag as u64, false),
-        }
-        Ok(value)
-    }
-
-    /// The tag register `r` is known to hold at this point of the current instruction.
-    fn known_tag(&self, r: Reg) -> Option<u8> {
-        if self.stale.get() {
-            return None;
-        }
-        let learned = self.learned.borrow();
-        if let Some(&(_, tag)) = learned.iter().rev().find(|(reg, _)| *reg == r) {
-            return Some(tag);
-        }
-        self.types.known(self.current_pc.get(), r)
-    }
-
-    /// Records that register `r` holds `tag` from here on in this instruction.
-    fn learn(&self, r: Reg, tag: u8) {
-        self.learned.borrow_mut().push((r, tag));
-    }
-
-    /// Sets register `r`, releasing what it held. `value` must already be owned (cloned).
-    fn set(&self, r: Reg, value: Word2<'ctx>) -> Result<(), String> {
-        let old = self.get(r)?;
-        if !self.known_tag(r).is_some_and(types::is_scalar) {
-            self.release(old)?;
-        }
-        match value.tag.get_zero_extended_constant() {
-            Some(tag) => self.learn(r, tag as u8),
-            None => self.learned.borrow_mut().retain(|(reg, _)| *reg != r),
-        }
-        if let Some((tag, payload)) = self.cache[r as usize] {
-            self.b.build_store(tag, value.tag).map_err(err)?;
-            self.b.build_store(payload, value.payload).map_err(err)?;
-            if !self.write_through {
-                return Ok(());
-            }
-        }
-        self.store_value(self.slot(r as i64)?, value)
-    }
-
-    /// Writes the cached registers back to the stack (before anything looks at it).
-    fn flush(&self) -> Result<(), String> {
-        if self.write_through {
-            return Ok(());
-        }
-        for r in 0..self.cache.len() {
-            if let Some((tag, payload)) = self.cache[r] {
-                let value = Word2 {
-                    tag: self.load_i64(tag, "t")?,
-                    payload: self.load_i64(payload, "p")?,
-                };
-                self.store_value(self.slot(r as i64)?, value)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// Re-reads the cached registers `from..` from the stack.
-    fn reload(&self, from: usize) -> Result<(), String> {
-        self.stale.set(true);
-        for r in from..self.cache.len() {
-            if let Some((tag, payload)) = self.cache[r] {
-                let value = self.load_value(self.slot(r as i64)?)?;
-                self.b.build_store(tag, value.tag).map_err(err)?;
-                self.b.build_store(payload, value.payload).map_err(err)?;
-            }
-        }
         Ok(())
     }
 
@@ -706,19 +651,19 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
     /// While a callee load is deferred, tier 0 resumes at that load instead (everything
     /// from there to the call may run again).
     fn leave_block(&self, kind: IntValue<'ctx>, pc: usize) -> Result<BasicBlock<'ctx>, String> {
-        let exit = self.exit.ok_or("no exit block")?;
         let here = self.b.get_insert_block();
         let block = self.new_block("to_leave");
         self.b.position_at_end(block);
-        self.b.build_unconditional_branch(exit.block).map_err(err)?;
         let resume = match self.pending_callee.get() {
             Some((_, _, load_pc)) => load_pc,
             None => pc,
         };
-        exit.guard
-            .add_incoming(&[(&self.i32t.const_int(pc as u64, false), block)]);
-        exit.resume
-            .add_incoming(&[(&self.i32t.const_int(resume as u64, false), block)]);
+        let guard = self.i32t.const_int(pc as u64, false);
+        let resume = self.i32t.const_int(resume as u64, false);
+        let exit = self.exit()?;
+        self.b.build_unconditional_branch(exit.block).map_err(err)?;
+        exit.guard.add_incoming(&[(&guard, block)]);
+        exit.resume.add_incoming(&[(&resume, block)]);
         exit.kind.add_incoming(&[(&kind, block)]);
         if let Some(here) = here {
             self.b.position_at_end(here);
@@ -751,9 +696,13 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
         self.refresh_regs()?;
         self.reload(0)?;
         let fail = self.exit_block(pc + 1)?;
-        let next = self.blocks.get(pc + 1).copied().unwrap_or(fail);
+        let next = if pc + 1 < self.blocks.len() {
+            self.goto(pc + 1)?
+        } else {
+            fail
+        };
         let jumped = match self.proto.code[pc].jump_target() {
-            Some(target) => self.blocks[target as usize],
+            Some(target) => self.goto(target as usize)?,
             None => next,
         };
         let cases = [
@@ -769,11 +718,10 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
 
     /// Continues with instruction `pc + 1`.
     fn next(&self, pc: usize) -> Result<(), String> {
-        let target = self
-            .blocks
-            .get(pc + 1)
-            .copied()
-            .ok_or("code runs off its end")?;
+        if pc + 1 >= self.blocks.len() {
+            return Err("code runs off its end".into());
+        }
+        let target = self.goto(pc + 1)?;
         self.b.build_unconditional_branch(target).map_err(err)?;
         Ok(())
     }

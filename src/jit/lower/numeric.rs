@@ -359,7 +359,7 @@ impl<'ctx> Lower<'_, 'ctx> {
             return self.step(pc);
         };
         self.b
-            .build_conditional_branch(result, self.blocks[pc + 1], self.blocks[target as usize])
+            .build_conditional_branch(result, self.goto(pc + 1)?, self.goto(target as usize)?)
             .map_err(err)?;
         Ok(())
     }

@@ -124,14 +124,14 @@ impl<'ctx> Lower<'_, 'ctx> {
                     self.heap_poll(pc)?;
                 }
                 self.b
-                    .build_unconditional_branch(self.blocks[target as usize])
+                    .build_unconditional_branch(self.goto(target as usize)?)
                     .map_err(err)?;
                 Ok(())
             }
             Op::JumpIfFalsy { src, target } | Op::JumpIfTruthy { src, target } => {
                 let value = self.get(src)?;
                 let truth = self.truthy(value)?;
-                let (jump, stay) = (self.blocks[target as usize], self.blocks[pc + 1]);
+                let (jump, stay) = (self.goto(target as usize)?, self.goto(pc + 1)?);
                 let (on_true, on_false) = match op {
                     Op::JumpIfTruthy { .. } => (jump, stay),
                     _ => (stay, jump),
@@ -144,7 +144,7 @@ impl<'ctx> Lower<'_, 'ctx> {
             Op::JumpIfNull { src, target } | Op::JumpIfNotNull { src, target } => {
                 let value = self.get(src)?;
                 let null = self.tag_is(value, tag::NULL)?;
-                let (jump, stay) = (self.blocks[target as usize], self.blocks[pc + 1]);
+                let (jump, stay) = (self.goto(target as usize)?, self.goto(pc + 1)?);
                 let (on_null, on_other) = match op {
                     Op::JumpIfNull { .. } => (jump, stay),
                     _ => (stay, jump),
@@ -210,7 +210,7 @@ impl<'ctx> Lower<'_, 'ctx> {
         match op {
             Op::Jump { target } | Op::Loop { target } => {
                 self.b
-                    .build_unconditional_branch(self.blocks[target as usize])
+                    .build_unconditional_branch(self.goto(target as usize)?)
                     .map_err(err)?;
                 Ok(())
             }
@@ -254,11 +254,10 @@ impl<'ctx> Lower<'_, 'ctx> {
         } else {
             self.bail_block(pc)?
         };
-        let next = self
-            .blocks
-            .get(pc + 1)
-            .copied()
-            .ok_or("code runs off its end")?;
+        if pc + 1 >= self.proto.code.len() {
+            return Err("code runs off its end".into());
+        }
+        let next = self.goto(pc + 1)?;
         self.b
             .build_conditional_branch(fine, next, other)
             .map_err(err)?;
@@ -461,7 +460,7 @@ impl<'ctx> Lower<'_, 'ctx> {
         }
         let result = self.equality(a, b, negate)?;
         self.b
-            .build_conditional_branch(result, self.blocks[pc + 1], self.blocks[target as usize])
+            .build_conditional_branch(result, self.goto(pc + 1)?, self.goto(target as usize)?)
             .map_err(err)?;
         Ok(())
     }
@@ -508,7 +507,7 @@ impl<'ctx> Lower<'_, 'ctx> {
             .into_int_value();
         let body = self.new_block("next_item");
         self.b
-            .build_conditional_branch(more, body, self.blocks[target as usize])
+            .build_conditional_branch(more, body, self.goto(target as usize)?)
             .map_err(err)?;
         self.b.position_at_end(body);
         self.set(dst, self.word(tag::INT, at.payload))?;

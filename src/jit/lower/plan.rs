@@ -1,8 +1,11 @@
 //! The plan for lowering one function, from its bytecode alone: which instructions get
 //! inline code, which registers are cached in SSA form, which callee loads can wait for
-//! their call, and where loops start (the on-stack-replacement entries).
+//! their call, which calls are of builtins, and where loops start (the
+//! on-stack-replacement entries).
 
-use crate::bytecode::{Op, Proto, Reg};
+use std::collections::{HashMap, HashSet};
+
+use crate::bytecode::{Op, Program, Proto, Reg};
 use ruff_runtime::Value;
 
 /// The registers an instruction's inline code reads or writes.
@@ -56,43 +59,82 @@ fn inline_registers(op: &Op) -> Vec<Reg> {
     }
 }
 
-/// The registers worth caching in SSA form. In a function with loops: those inline code
-/// works on inside loops (values stay in machine registers across iterations). In a
-/// loop-free function: its first argument and the result registers of calls, which
-/// arrive in machine registers (see `abi`). Elsewhere LLVM forwards stores to loads
-/// through the stack just as well, and a smaller function compiles faster.
-pub(super) fn cached_registers(proto: &Proto) -> Vec<Reg> {
-    let mut used = vec![false; proto.num_regs as usize];
-    let mut mark = |r: Reg| {
-        if let Some(slot) = used.get_mut(r as usize) {
-            *slot = true;
-        }
-    };
+/// The registers worth caching in SSA form, and where their values live in the cache.
+pub(super) struct CachePlan {
+    /// Every register that gets cache slots.
+    pub registers: Vec<Reg>,
+    /// The distinct sets (sorted) of registers whose values live in the cache together
+    /// (the stack is the truth for every other register); set 0 is empty.
+    pub sets: Vec<Vec<Reg>>,
+    /// Per instruction: its set.
+    pub resident: Vec<usize>,
+}
+
+/// In a function with loops: the registers inline code works on inside loops that call
+/// no helpers, resident in those loops (values stay in machine registers across
+/// iterations, and the code outside works on the stack, so helpers there need no
+/// write-back). In a loop-free function: its first argument and the result registers of
+/// calls, which arrive in machine registers (see `abi`), resident everywhere. Elsewhere
+/// LLVM forwards stores to loads through the stack just as well, and a smaller function
+/// compiles faster.
+pub(super) fn register_cache(proto: &Proto) -> CachePlan {
+    let regs = proto.num_regs as usize;
+    let mut resident = vec![Vec::new(); proto.code.len()];
     let mut loops = false;
     for (pc, op) in proto.code.iter().enumerate() {
-        if let Op::Loop { target } = *op {
-            loops = true;
-            let body = target as usize..=pc;
-            // A loop that calls helpers would write the cache back and re-read it at
-            // every call: not worth it (and it makes big functions slow to compile).
-            if !loop_calls_helpers(proto, pc, target as usize) {
-                for inner in &proto.code[body] {
-                    inline_registers(inner).into_iter().for_each(&mut mark);
-                }
-            }
+        let Op::Loop { target } = *op else {
+            continue;
+        };
+        loops = true;
+        let body = target as usize..=pc;
+        // A loop that calls helpers would write the cache back and re-read it at every
+        // call: not worth it (and it makes big functions slow to compile).
+        if loop_calls_helpers(proto, pc, target as usize) {
+            continue;
+        }
+        let used: Vec<Reg> = proto.code[body.clone()]
+            .iter()
+            .flat_map(inline_registers)
+            .filter(|&r| (r as usize) < regs)
+            .collect();
+        for at in body {
+            resident[at].extend_from_slice(&used);
         }
     }
     if !loops {
-        if proto.arity > 0 && !proto.receiver {
-            mark(0);
+        let mut used: Vec<Reg> = proto
+            .code
+            .iter()
+            .filter_map(|op| match *op {
+                Op::Call { base, .. } => Some(base),
+                _ => None,
+            })
+            .collect();
+        if proto.arity > 0 && !proto.receiver && regs > 0 {
+            used.push(0);
         }
-        for op in &proto.code {
-            if let Op::Call { base, .. } = *op {
-                mark(base);
-            }
-        }
+        resident.iter_mut().for_each(|r| r.clone_from(&used));
     }
-    (0..proto.num_regs).filter(|&r| used[r as usize]).collect()
+    let mut sets: Vec<Vec<Reg>> = vec![Vec::new()];
+    let resident = resident
+        .into_iter()
+        .map(|mut set| {
+            set.sort_unstable();
+            set.dedup();
+            sets.iter().position(|s| *s == set).unwrap_or_else(|| {
+                sets.push(set);
+                sets.len() - 1
+            })
+        })
+        .collect();
+    let mut registers: Vec<Reg> = sets.concat();
+    registers.sort_unstable();
+    registers.dedup();
+    CachePlan {
+        registers,
+        sets,
+        resident,
+    }
 }
 
 /// Whether instruction `pc` (in hot code) runs without calling a helper, as far as its
@@ -165,10 +207,67 @@ pub(super) fn hot_instructions(proto: &Proto, top_level: bool) -> Vec<bool> {
     hot
 }
 
-/// `GetGlobal`s of a callee whose load can wait until its `Call` (by pc): everything in
-/// between writes only registers above the callee's, may run again, and is no jump target.
-pub(super) fn fused_callees(proto: &Proto) -> std::collections::HashSet<usize> {
-    let mut targets = std::collections::HashSet::new();
+/// Per global: whether it holds its builtin for the whole run, being a builtin's name
+/// that no instruction of the program assigns.
+pub(super) fn builtin_globals(program: &Program) -> Vec<bool> {
+    let mut builtin: Vec<bool> = program
+        .globals
+        .iter()
+        .map(|name| ruff_runtime::builtins::lookup(name).is_some())
+        .collect();
+    let mut assigned = |g: u32| {
+        if let Some(slot) = builtin.get_mut(g as usize) {
+            *slot = false;
+        }
+    };
+    for proto in &program.protos {
+        for op in &proto.code {
+            match *op {
+                Op::SetGlobal { g, .. } | Op::DefGlobal { g, .. } | Op::SetPathGlobal { g, .. } => {
+                    assigned(g)
+                }
+                _ => {}
+            }
+        }
+        proto
+            .dyn_names
+            .iter()
+            .filter_map(|d| d.global)
+            .for_each(&mut assigned);
+    }
+    builtin
+}
+
+/// Calls (by pc) whose callee was loaded from a global in `builtin`: the VM runs those
+/// (`jit_call`), so they need none of the code of direct calls between compiled
+/// functions. A wrong guess would only be slower: `jit_call` makes any call.
+pub(super) fn builtin_calls(proto: &Proto, builtin: &[bool]) -> HashSet<usize> {
+    let mut loaded: HashMap<Reg, u32> = HashMap::new();
+    let mut calls = HashSet::new();
+    for (pc, op) in proto.code.iter().enumerate() {
+        match *op {
+            Op::GetGlobal { dst, g } => {
+                loaded.insert(dst, g);
+            }
+            Op::Call { base, .. } => {
+                if let Some(&g) = loaded.get(&base) {
+                    if builtin.get(g as usize).copied().unwrap_or(false) {
+                        calls.insert(pc);
+                    }
+                }
+                loaded.remove(&base);
+            }
+            _ => {}
+        }
+    }
+    calls
+}
+
+/// `GetGlobal`s of global `own` (the function's own name) whose load can wait until its
+/// `Call` (by pc), where a recursive call needs no closure: everything in between writes
+/// only registers above the callee's, may run again, and is no jump target.
+pub(super) fn fused_callees(proto: &Proto, own: u32) -> HashSet<usize> {
+    let mut targets = HashSet::new();
     for op in &proto.code {
         if let Some(t) = op.jump_target() {
             targets.insert(t as usize);
@@ -177,11 +276,14 @@ pub(super) fn fused_callees(proto: &Proto) -> std::collections::HashSet<usize> {
     for handler in &proto.handlers {
         targets.insert(handler.target as usize);
     }
-    let mut fused = std::collections::HashSet::new();
+    let mut fused = HashSet::new();
     for (p, op) in proto.code.iter().enumerate() {
-        let Op::GetGlobal { dst: callee, .. } = *op else {
+        let Op::GetGlobal { dst: callee, g } = *op else {
             continue;
         };
+        if g != own {
+            continue;
+        }
         for (q, later) in proto.code.iter().enumerate().skip(p + 1) {
             if targets.contains(&q) {
                 break;
