@@ -22,7 +22,7 @@ pub enum Emit {
     /// Tier 1's LLVM IR of every function, before optimization.
     #[value(name = "llvm-ir")]
     LlvmIr,
-    /// Tier 1's LLVM IR of every function, after the default<O2> pipeline.
+    /// Tier 1's LLVM IR of every function, after its IR pipeline (`default<O1>`).
     #[value(name = "llvm-ir-opt")]
     LlvmIrOpt,
     /// Tier 1's native assembly of every function.

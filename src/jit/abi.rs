@@ -74,6 +74,7 @@ pub const LEAVE: Helper = helper("jit_leave", &[Ptr, I64, I32, I32, I32], Some(I
 pub const POP_FRAME: Helper = helper("jit_pop_frame", &[Ptr], None);
 pub const DEPTH_ERROR: Helper = helper("jit_depth_error", &[Ptr, I32], None);
 pub const GROW: Helper = helper("jit_grow", &[Ptr, I64], None);
+pub const CLEAR_REGISTERS: Helper = helper("jit_clear_registers", &[Ptr, I64, I64], None);
 pub const UNWRAP_RECEIVER: Helper = helper("jit_unwrap_receiver", &[Ptr, I64], None);
 pub const STEP: Helper = helper("jit_step", &[Ptr, I32], Some(I32));
 pub const CALL: Helper = helper("jit_call", &[Ptr, I32, I32, I32], Some(I32));
@@ -100,6 +101,10 @@ pub fn helper_addresses() -> Vec<(&'static str, usize)> {
         (POP_FRAME.name, h::jit_pop_frame as *const () as usize),
         (DEPTH_ERROR.name, h::jit_depth_error as *const () as usize),
         (GROW.name, h::jit_grow as *const () as usize),
+        (
+            CLEAR_REGISTERS.name,
+            h::jit_clear_registers as *const () as usize,
+        ),
         (
             UNWRAP_RECEIVER.name,
             h::jit_unwrap_receiver as *const () as usize,

@@ -105,11 +105,16 @@ fn write_listing(dir: &Path, name: &str, listing: &Listing) {
     }
 }
 
+/// LLVM's IR pipeline for compiled functions. `default<O1>` rather than `<O2>`: measured
+/// with callgrind, it compiles generated programs' functions in 11 % fewer instructions,
+/// and fib40, loop100m and mandel2000 run in as many instructions or fewer.
+pub const PIPELINE: &str = "default<O1>";
+
 fn optimize(module: &Module<'_>, machine: &TargetMachine) -> Result<(), String> {
     module.set_triple(&machine.get_triple());
     module.set_data_layout(&machine.get_target_data().get_data_layout());
     module
-        .run_passes("default<O2>", machine, PassBuilderOptions::create())
+        .run_passes(PIPELINE, machine, PassBuilderOptions::create())
         .map_err(|e| e.to_string())
 }
 

@@ -17,7 +17,7 @@ use crate::bytecode::Program;
 pub enum Kind {
     /// LLVM IR as lowered, before optimization.
     Ir,
-    /// LLVM IR after the `default<O2>` pipeline.
+    /// LLVM IR after the IR pipeline (`compile::PIPELINE`).
     Optimized,
     /// Native assembly for the host.
     Asm,

@@ -74,6 +74,15 @@ pub unsafe extern "C" fn jit_grow(ctx: *mut VMContext, needed: u64) {
     unsafe { vm(ctx) }.jit_grow(needed as usize)
 }
 
+/// Registers `from..to` (absolute) are released and set to null.
+///
+/// # Safety
+/// As for [`vm`].
+pub unsafe extern "C" fn jit_clear_registers(ctx: *mut VMContext, from: u64, to: u64) {
+    // SAFETY: the caller is compiled code given `ctx` by the VM.
+    unsafe { vm(ctx) }.jit_clear_registers(from as usize, to as usize)
+}
+
 /// A method returns: its receiver register leaves its cell.
 ///
 /// # Safety

@@ -58,7 +58,7 @@ pub fn with_session<R>(
     }
 }
 
-/// How hard native code generation works: LLVM's IR optimizer (`default<O2>`) has done
+/// How hard native code generation works: LLVM's IR pipeline (`compile::PIPELINE`) has done
 /// the heavy lifting by then; `Less` halves code generation time for the same code.
 pub const CODEGEN_LEVEL: OptimizationLevel = OptimizationLevel::Less;
 

@@ -203,6 +203,15 @@ impl Vm {
         self.sync_ctx();
     }
 
+    /// `jit_clear_registers`: registers `from..to` (absolute) are released and set to
+    /// null.
+    pub(crate) fn jit_clear_registers(&mut self, from: usize, to: usize) {
+        let to = to.min(self.regs.len());
+        if let Some(registers) = self.regs.get_mut(from..to) {
+            registers.fill(Value::Null);
+        }
+    }
+
     /// `jit_unwrap_receiver`: a method returns; its receiver leaves its cell (if captured)
     /// for the caller's write-back.
     pub(crate) fn jit_unwrap_receiver(&mut self, base: usize) {

@@ -379,13 +379,16 @@ impl<'a, 'ctx> Lower<'a, 'ctx> {
             .build_conditional_branch(fresh, clear, done)
             .map_err(err)?;
         self.b.position_at_end(clear);
-        for r in from..self.proto.num_regs as usize {
-            let slot = self.slot(r as i64)?;
-            let old = self.load_value(slot)?;
-            self.release(old)?;
-            let null = self.word(ruff_runtime::tag::NULL, self.i64t.const_zero());
-            self.store_value(slot, null)?;
-        }
+        let absolute = |r: usize| {
+            self.b
+                .build_int_add(self.base, self.i64t.const_int(r as u64, false), "reg")
+                .map_err(err)
+        };
+        let (first, end) = (absolute(from)?, absolute(self.proto.num_regs as usize)?);
+        self.call_void(
+            &abi::CLEAR_REGISTERS,
+            &[self.ctx.into(), first.into(), end.into()],
+        )?;
         self.b.build_unconditional_branch(done).map_err(err)?;
         self.b.position_at_end(done);
         Ok(())
