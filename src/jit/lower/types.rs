@@ -8,7 +8,8 @@
 //! entry knows nothing about the arguments; in functions with loops the prologue nulls
 //! the other registers, so temporaries in loops need no reference-count checks. Loop
 //! headers are also entries (on-stack replacement); there the entry code checks the
-//! facts against the registers before jumping in.
+//! facts against the registers before jumping in, and a header no compiled path reaches
+//! is entered knowing nothing.
 
 use std::collections::VecDeque;
 
@@ -64,23 +65,37 @@ impl Types {
             before[0] = Some(entry);
             work.push_back(0);
         }
-        while let Some(pc) = work.pop_front() {
-            let Some(state) = before[pc].clone() else {
-                continue;
-            };
-            let (after, successors) = transfer(proto, pc, state, hot[pc]);
-            for next in successors {
-                if next >= n {
+        let headers = super::plan::loop_headers(proto);
+        loop {
+            while let Some(pc) = work.pop_front() {
+                let Some(state) = before[pc].clone() else {
                     continue;
-                }
-                let merged = match &before[next] {
-                    None => after.clone(),
-                    Some(old) => old.iter().zip(&after).map(|(a, b)| merge(*a, *b)).collect(),
                 };
-                if before[next].as_ref() != Some(&merged) {
-                    before[next] = Some(merged);
-                    work.push_back(next);
+                let (after, successors) = transfer(proto, pc, state, hot[pc]);
+                for next in successors {
+                    if next >= n {
+                        continue;
+                    }
+                    let merged = match &before[next] {
+                        None => after.clone(),
+                        Some(old) => old.iter().zip(&after).map(|(a, b)| merge(*a, *b)).collect(),
+                    };
+                    if before[next].as_ref() != Some(&merged) {
+                        before[next] = Some(merged);
+                        work.push_back(next);
+                    }
                 }
+            }
+            // A loop only tier 0 reaches (say, inside an `except` block, which tier 0
+            // runs) is still entered by on-stack replacement, knowing nothing, and the
+            // code after it must allow for that path too.
+            let unreached = headers.iter().find(|&&h| before[h].is_none());
+            match unreached {
+                Some(&header) => {
+                    before[header] = Some(vec![None; regs]);
+                    work.push_back(header);
+                }
+                None => break,
             }
         }
         Types { before }
